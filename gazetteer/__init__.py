@@ -1,0 +1,1 @@
+"""Offline place-name resolution against a bundled gazetteer (GeoNames, CC BY 4.0, plus curated rows)."""

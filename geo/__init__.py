@@ -1,0 +1,1 @@
+"""Event records: reading, validation, article extraction, the join with places, exports."""

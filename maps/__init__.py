@@ -1,0 +1,1 @@
+"""GeoDataFrame -> one self-contained Leaflet HTML page with layers and a time filter."""
