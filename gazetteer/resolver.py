@@ -1,0 +1,612 @@
+"""Candidate search and ranking: the :class:`Gazetteer` behind ``gazetteer.resolve``.
+
+A name is looked up through tiers (folded name, alternate names and aliases, South Asian
+transliteration keys, then fuzzy matching only when context exists). Every candidate gets a
+prior from what it is (country > admin area > capital > town, by population) and bonuses from
+context: explicit hints, "X, Y" / "X in Y" parents, and the other places of the same document
+(same country, same state, nearby). Confidence is the candidate's share of the soft-maxed scores.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from gazetteer.model import Context, Place, Resolution
+from gazetteer.normalize import fold, skeleton_key, strip_direction, strip_generic, translit_key
+from gazetteer.store import (TIER_ALIAS, TIER_ALT, TIER_FUZZY, TIER_LABEL, TIER_NAME, TIER_PART, TIER_TRANSLIT,
+                             Row, Store)
+
+AREA_KINDS = frozenset({"country", "admin1", "admin2", "continent", "region", "sea"})
+TIER_PENALTY = {TIER_NAME: 0.0, TIER_ALIAS: 0.0, TIER_ALT: 0.6, TIER_TRANSLIT: 1.5, TIER_FUZZY: 3.0, TIER_PART: 1.5}
+TIER_TRUST = {TIER_NAME: 1.0, TIER_ALIAS: 1.0, TIER_ALT: 0.95, TIER_TRANSLIT: 0.85, TIER_FUZZY: 0.6,
+              TIER_PART: 0.7}
+MAX_CANDIDATES = 5
+# weights of document coherence: share of the other mentions in the same country / state,
+# and closeness (decaying over DOC_KM) to the nearest other mention
+W_DOC_COUNTRY, W_DOC_ADMIN, W_DOC_NEAR, DOC_KM = 2.5, 1.5, 2.5, 100.0
+
+_PARENT_AFTER = re.compile(
+    r"\s*(?:,|\bin\b(?:\s+the)?)\s*((?:[A-Z][\w'’.-]*|&|and|of)(?:\s+(?:[A-Z][\w'’.-]*|&|and|of)){0,4})")
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\s+(.+)$")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def geo_precision(radius_km: float) -> int:
+    """ACLED geo_precision from a precision radius."""
+    return 1 if radius_km <= 5 else 2 if radius_km <= 25 else 3
+
+
+@dataclass
+class _Cand:
+    row: Row
+    tier: int
+    score: float = 0.0
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Hints:
+    """Resolved explicit context: country codes, admin codes, a point, a box."""
+
+    countries: frozenset[str] = frozenset()
+    admins: frozenset[str] = frozenset()
+    near: tuple[float, float] | None = None
+    near_label: str = ""
+    bbox: tuple[float, float, float, float] | None = None
+    labels: tuple[str, ...] = ()
+
+
+@dataclass
+class _DocEvidence:
+    """What the other mentions of a document say: (key, weight, row) of their best guesses."""
+
+    items: list[tuple[str, float, Row]] = field(default_factory=list)
+    children: list[Row] = field(default_factory=list)     # places named "<child>, <this>"
+
+
+class Gazetteer:
+    """Offline place-name resolver over the bundled data plus optional user overrides.
+
+    Use :meth:`load` rather than the constructor: it caches one instance per set of
+    override files.
+    """
+
+    _instances: dict[tuple, "Gazetteer"] = {}
+
+    def __init__(self, store: Store, user=None, online=None, overrides: Sequence[str | Path] = ()):
+        self.store = store
+        self.user = user                    # OverrideTable or None
+        self.overrides = tuple(str(p) for p in overrides)   # the override file paths
+        self.online = online
+        self._cache: dict[tuple[str, Context | None], Resolution] = {}
+        self._fuzzy_pool: dict = {}     # prefix -> {length: keys}; (prefix, length) -> candidate keys
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def load(cls, overrides: Sequence[str | Path] | None = None, online=None) -> "Gazetteer":
+        """The gazetteer over the bundled data, plus user override files.
+
+        Parameters
+        ----------
+        overrides : list of paths, optional
+            CSV/TSV override files (see :mod:`gazetteer.overrides`); validated here.
+        online : gazetteer.online.OnlineResolver, optional
+            Fallback for names the bundled data cannot resolve (off by default).
+
+        Returns
+        -------
+        Gazetteer
+            Cached per (override files, online resolver).
+
+        Raises
+        ------
+        OverrideError
+            An override file is malformed (file, line and field in the message).
+        GazetteerDataError
+            The bundled data is missing or unreadable.
+        """
+        key = (tuple((str(p), _stamp(p)) for p in overrides or ()), id(online) if online else None)
+        if key not in cls._instances:
+            base = next(iter(cls._instances.values()), None)      # share one database connection
+            store = base.store if base else Store()
+            table = None
+            if overrides:
+                from gazetteer.overrides import OverrideTable
+
+                table = OverrideTable.read(overrides, store)
+            cls._instances[key] = cls(store, table, online, overrides or ())
+        return cls._instances[key]
+
+    # ------------------------------------------------------------------ public API
+    def resolve(self, name: str, context: Context | None = None) -> Resolution:
+        """Resolve one place name; never raises for an unknown name.
+
+        Parameters
+        ----------
+        name : str
+            The name as written ("Nowshera", "Poonch, Jammu and Kashmir", "Delhi's Manekshaw Centre").
+        context : Context, optional
+            Hints; ``context.names`` (other places of the record/document) enable spatial coherence.
+
+        Returns
+        -------
+        Resolution
+        """
+        cache_key = (name, context)
+        hit = self._cache.get(cache_key)
+        if hit is None:
+            hit = self._resolve(name, context, None)
+            if len(self._cache) > 500_000:
+                self._cache.clear()
+            self._cache[cache_key] = hit
+        return hit
+
+    def resolve_many(self, items: Iterable[tuple[str, Context | None]]) -> list[Resolution]:
+        """Resolve (name, context) pairs; repeated pairs are resolved once.
+
+        Parameters
+        ----------
+        items : iterable of (str, Context or None)
+
+        Returns
+        -------
+        list of Resolution, in input order
+        """
+        return [self.resolve(name, ctx) for name, ctx in items]
+
+    def resolve_document(self, text: str, spans: Sequence[tuple[int, int]],
+                         context: Context | None = None) -> list[Resolution]:
+        """Resolve every mention of a document jointly.
+
+        Each mention is first resolved alone (with its "X, Y" parent from the text), then
+        re-ranked with the other mentions' best guesses as evidence: shared country, shared
+        state, distance. Two rounds.
+
+        Parameters
+        ----------
+        text : str
+        spans : list of (start, end)
+            Character offsets of the mentions in ``text``.
+        context : Context, optional
+            Document-wide hints (country, admin1, near, bbox).
+
+        Returns
+        -------
+        list of Resolution, one per span, in order
+        """
+        base = context or Context()
+        mentions = []
+        starts = {start: j for j, (start, _end) in enumerate(spans)}
+        children: dict[int, list[int]] = defaultdict(list)     # parent mention -> its children
+        for i, (start, end) in enumerate(spans):
+            name = text[start:end]
+            parent = _parent_after(text, end)
+            mentions.append((name, parent))
+            if parent and (m := _PARENT_AFTER.match(text, end)) and (j := starts.get(m.start(1))) is not None:
+                children[j].append(i)
+        # round 1: each mention alone
+        results = [self._resolve(name, base, None, parent=parent) for name, parent in mentions]
+        # rounds 2-3: re-rank one mention at a time, surest first, each seeing the others'
+        # latest answers (updating all at once can make two ambiguous names flip-flop)
+        order = sorted(range(len(mentions)), key=lambda i: -results[i].confidence)
+        for _ in range(2):
+            for i in order:
+                evidence = [(_mention_key(mentions[j][0]), r.confidence, r._row)
+                            for j, r in enumerate(results) if j != i and r._row is not None]
+                name, parent = mentions[i]
+                kids = [results[k]._row for k in children.get(i, ()) if results[k]._row is not None]
+                results[i] = self._resolve(name, base, _DocEvidence(evidence, kids), parent=parent)
+        return results
+
+    def names(self) -> Iterator[tuple[str, float]]:
+        """Every matchable name key with a weight in 0..1 (for mention matchers).
+
+        Names are folded keys (see :func:`gazetteer.normalize.fold`): fold the text the
+        same way before matching. The weight grows with the population and kind of the
+        largest place under the name and is lower for alternate names.
+        """
+        for key, tier, pop, is_area in self.store.all_keys():
+            weight = min(1.0, math.log10((pop or 0) + 10) / 7) if not is_area else 1.0
+            if tier == TIER_ALT:
+                weight *= 0.8
+            yield key, round(weight, 3)
+        if self.user:
+            for key in self.user.keys():
+                yield key, 1.0
+
+    def search(self, text: str, context: Context | None = None, limit: int = 10) -> list[tuple[Place, float]]:
+        """Candidates for a name with their scores, best first (for ``gazetteer search``)."""
+        res = self._resolve(text, context, None, keep=limit)
+        return list(res.candidates) if res.place is None else [(res.place, res.confidence), *res.candidates]
+
+    # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _row_of(res: Resolution) -> Row | None:
+        return res._row
+
+    def _candidates(self, name: str, hints: _Hints, has_context: bool,
+                    countries: frozenset[str] = frozenset()) -> tuple[list[_Cand], str]:
+        """Candidates of the first tier that has any, and a label of that tier."""
+        key = fold(name)
+        if not key:
+            return [], ""
+        keys = [key] + ([k] if (k := strip_generic(key)) != key else [])
+        if self.user:
+            pinned = self.user.pinned(keys)
+            if pinned is not None:
+                return [_Cand(pinned, TIER_NAME, why=["pinned by user override"])], ""
+            if self.user.blocked_name(keys):
+                return [], "blocked by user override"
+        found: dict[int, int] = {}
+        for k in keys:          # "Mexico City" before "Mexico": generic words go only if needed
+            for pid, tier in self.store.lookup(k):
+                if tier < found.get(pid, 9):
+                    found[pid] = tier
+            if found:
+                break
+        user = self.user.candidates(keys) if self.user else []
+        if not found and not user:
+            for k in keys:
+                if tk := translit_key(k):
+                    for pid, tier in self.store.lookup(tk):
+                        found.setdefault(pid, TIER_TRANSLIT)
+        if not found and not user and (part := strip_direction(keys[-1])):
+            found = self._part_of(part, hints, countries)
+        fuzzy = not found and not user and has_context and len(key) >= 4
+        if fuzzy:       # consonant skeleton (South Asia), then edit distance
+            found = {pid: TIER_FUZZY for k in keys if (sk := skeleton_key(k)) for pid, _ in self.store.lookup(sk)}
+            if not any(hints_allow(hints, r, countries) for r in self.store.rows(list(found))):
+                found = self._fuzzy(keys[-1])
+        rows = self.store.rows(list(found))
+        if fuzzy:       # a near-miss spelling counts only where the context points
+            rows = [r for r in rows if hints_allow(hints, r, countries)]
+        cands = [_Cand(r, found[r.pid]) for r in rows]
+        cands += [_Cand(r, t) for r, t in user]
+        if self.user:
+            cands = [c for c in cands if not self.user.blocked_place(c.row)]
+        return cands, ""
+
+    def _part_of(self, key: str, hints: _Hints, countries: frozenset[str]) -> dict[int, int]:
+        """Places a compass-qualified name is part of: "North Dallas" -> Dallas.
+
+        Only areas and cities qualify (a village has no "north" worth mapping), and below
+        country level only where the context agrees.
+        """
+        found: dict[int, int] = {}
+        for k in dict.fromkeys((key, strip_generic(key))):
+            for r in self.store.rows([pid for pid, _ in self.store.lookup(k)]):
+                if r.kind in ("continent", "sea", "country") or (r.kind == "region" and not r.cc) or (
+                        r.kind in ("region", "admin1", "admin2", "capital", "city") and hints_allow(hints, r, countries)):
+                    found[r.pid] = TIER_PART
+            if found:
+                break
+        return found
+
+    def _fuzzy(self, key: str) -> dict[int, int]:
+        """Keys within a small edit of ``key`` sharing its first two letters (rapidfuzz ratio >= 85)."""
+        from rapidfuzz import fuzz, process
+
+        pool = self._fuzzy_pool.get((key[:2], len(key)))
+        if pool is None:
+            if key[:2] not in self._fuzzy_pool:
+                by_length = defaultdict(list)
+                for k in self.store.prefix_keys(key[:2]):
+                    by_length[len(k)].append(k)
+                self._fuzzy_pool[key[:2]] = by_length
+            by_length = self._fuzzy_pool[key[:2]]
+            pool = [k for n in range(len(key) - 2, len(key) + 3) for k in by_length.get(n, ())]
+            self._fuzzy_pool[(key[:2], len(key))] = pool
+        found: dict[int, int] = {}
+        for k, _score, _i in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=85, limit=25):
+            for pid, _tier in self.store.lookup(k):
+                found[pid] = TIER_FUZZY
+        return found
+
+    def _hints(self, context: Context | None, parent: str | None) -> _Hints:
+        if context is None and not parent:
+            return _Hints()
+        context = context or Context()
+        countries: set[str] = set()
+        admins: set[str] = set()
+        labels: list[str] = []
+        near, near_label = context.near, ""
+        if context.near:
+            near_label = f"{context.near[0]:.3f},{context.near[1]:.3f}"
+        if context.country:
+            cc = self._country_code(context.country)
+            if cc:
+                countries.add(cc)
+                labels.append(f"country {cc}")
+        for admin in (context.admin1, context.admin2):
+            if admin:
+                code = self._admin_code(admin, countries)
+                if code:
+                    admins.add(code)
+                    labels.append(f"{self.store.admin_name(code) or code}")
+        if parent:
+            rows = self._parent_rows(parent)
+            if rows and rows[0].kind in ("country", "admin1", "admin2"):
+                # "Atlanta, Georgia": every area reading of the parent counts (the US state
+                # and the country); the child's own candidates then pick the one holding them
+                for row in rows:
+                    if row.kind == "country":
+                        countries.add(row.cc)
+                    else:
+                        admins.add(row.a2 or row.a1)
+                        countries.add(row.cc)
+                labels.append(f"in {rows[0].name}")
+            elif rows:                                  # a town, region or sea: be near it
+                row = rows[0]
+                near, near_label = (row.lat, row.lon), row.name
+                if row.cc and row.kind not in ("region", "continent", "sea"):
+                    countries.add(row.cc)
+                labels.append(f"in {row.name}")
+        return _Hints(frozenset(countries), frozenset(admins), near, near_label, context.bbox, tuple(labels))
+
+    def _country_code(self, value: str) -> str | None:
+        if len(value) == 2 and value.isalpha():
+            return value.upper()
+        for r in self.store.rows([pid for pid, _ in self.store.lookup(fold(value))]):
+            if r.kind == "country":
+                return r.cc
+        return None
+
+    def _admin_code(self, value: str, countries: set[str]) -> str | None:
+        if re.fullmatch(r"[A-Z]{2}\.[\w.]+", value):
+            return value
+        cands, _ = self._candidates(value, _Hints(), False)
+        rows = [c.row for c in cands
+                if c.row.kind in ("admin1", "admin2") and (not countries or c.row.cc in countries)]
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: r.pop)
+        return best.a2 or best.a1
+
+    def _parent_rows(self, parent: str) -> list[Row]:
+        """Readings of an "X, Y" / "X in Y" parent: the likeliest first, then the other
+        country or state readings of the same name (at most three in all)."""
+        cands, _ = self._candidates(parent, _Hints(), False)
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (c.row.kind in AREA_KINDS, _prior(c.row) - TIER_PENALTY[c.tier]), reverse=True)
+        best = cands[0]
+        rows = [best.row]
+        if best.row.kind in ("country", "admin1", "admin2"):
+            rows += [c.row for c in cands[1:] if c.row.kind in ("country", "admin1") and c.tier <= TIER_ALIAS][:2]
+        return rows
+
+    def _resolve(self, name: str, context: Context | None, doc: _DocEvidence | None,
+                 parent: str | None = None, keep: int = MAX_CANDIDATES) -> Resolution:
+        query = name
+        name = " ".join(name.split())
+        known = self._known(name)
+        if not known and (m := _POSSESSIVE.match(name)):      # "Delhi's Manekshaw Centre"
+            parent, name = parent or m.group(1), m.group(2)
+        if not known and "," in name:                         # "Poonch, Jammu and Kashmir"
+            head, _, tail = name.partition(",")
+            if head.strip() and tail.strip():
+                name, parent = head.strip(), tail.strip()
+        if context is not None and context.text and parent is None:
+            idx = context.text.find(name)
+            if idx >= 0:
+                parent = _parent_after(context.text, idx + len(name))
+        hints = self._hints(context, parent)
+        if context is not None and context.names and doc is None:
+            doc = self._names_evidence(context.names, name)
+        doc_countries = frozenset(r.cc for _, _, r in (doc.items if doc else ()) if r.cc)
+        has_context = bool(hints.countries or hints.admins or hints.near or hints.bbox or doc_countries)
+        cands, note = self._candidates(name, hints, has_context, doc_countries)
+        if not cands:
+            if self.online is not None and note != "blocked by user override":
+                res = self.online.resolve(query)
+                if res is not None:
+                    return res
+            return Resolution(query, None, 0.0, note or "no match in the gazetteer")
+        self._score(cands, hints, doc, _mention_key(name))
+        return self._answer(query, cands, keep, note)
+
+    def _known(self, name: str) -> bool:
+        """Whether the whole name is a key ("People's Republic of China" is not a possessive)."""
+        key = fold(name)
+        return bool(self.store.lookup(key) or (self.user and self.user.candidates([strip_generic(key)])))
+
+    def _names_evidence(self, names: Sequence[str], own: str) -> _DocEvidence:
+        items = []
+        own_key = _mention_key(own)
+        for other in names:
+            if _mention_key(other) == own_key:
+                continue
+            res = self.resolve(other)
+            row = self._row_of(res)
+            if row is not None:
+                items.append((_mention_key(other), res.confidence, row))
+        return _DocEvidence(items)
+
+    def _score(self, cands: list[_Cand], hints: _Hints, doc: _DocEvidence | None, own_key: str) -> None:
+        evidence = [e for e in (doc.items if doc else ()) if e[0] != own_key]
+        # one unsure neighbour must not outvote a confident reading: the +1 acts as a prior
+        total = sum(w for _, w, _ in evidence) + 1.0
+        country_w: dict[str, float] = defaultdict(float)
+        admin_w: dict[str, float] = defaultdict(float)
+        for _, w, r in evidence:
+            if r.cc:
+                country_w[r.cc] += w
+            if r.a1 and r.kind != "country":
+                admin_w[r.a1] += w
+        points = [(r, w) for _, w, r in evidence if r.kind not in AREA_KINDS or r.radius < 60]
+        for c in cands:
+            r = c.row
+            s = _prior(r) - TIER_PENALTY[c.tier]
+            if c.tier not in (TIER_NAME,):
+                c.why.append(TIER_LABEL.get(c.tier, ""))
+            area = r.kind in ("country", "continent", "region", "sea")
+            if hints.countries:
+                if r.cc in hints.countries:
+                    s += 4.0
+                    c.why.append(f"in {r.cc}")
+                elif not area:
+                    s -= 4.0
+            if hints.admins:
+                if r.a1 in hints.admins or (r.a2 and r.a2 in hints.admins):
+                    s += 3.0
+                    c.why.append(f"in {self.store.admin_name(r.a2 if r.a2 in hints.admins else r.a1)}")
+                elif not area and r.kind != "admin1":
+                    s -= 1.0
+            if hints.near:
+                d = haversine_km(r.lat, r.lon, *hints.near)
+                s += 4.0 * math.exp(-d / 150) - (1.5 if d > 500 and not area else 0.0)
+                if d < 150:
+                    c.why.append(f"{d:.0f} km from {hints.near_label}")
+            if hints.bbox:
+                inside = hints.bbox[0] <= r.lat <= hints.bbox[2] and hints.bbox[1] <= r.lon <= hints.bbox[3]
+                s += 3.0 if inside else (-3.0 if not area else 0.0)
+            if evidence:
+                fc = country_w.get(r.cc, 0.0) / total if r.cc else 0.0
+                fa = admin_w.get(r.a1, 0.0) / total if r.a1 and not area else 0.0
+                s += W_DOC_COUNTRY * fc + W_DOC_ADMIN * fa
+                if not area and points:
+                    near_row, d = min(((p, haversine_km(r.lat, r.lon, p.lat, p.lon)) for p, _ in points),
+                                      key=lambda t: t[1])
+                    s += W_DOC_NEAR * math.exp(-d / DOC_KM)
+                    if d < 100:
+                        c.why.append(f"{d:.0f} km from {near_row.name}")
+                    elif fa > 0.3:
+                        c.why.append(f"same state as other places named")
+                elif fc > 0.3:
+                    c.why.append(f"country of other places named")
+            if doc is not None and doc.children and r.kind in ("country", "admin1", "admin2"):
+                code = r.cc if r.kind == "country" else (r.a2 or r.a1)
+                if any((k.cc if r.kind == "country" else (k.a2 if r.kind == "admin2" else k.a1)) == code
+                       and k.pid != r.pid for k in doc.children):
+                    s += 4.0
+                    c.why.append(f"holds {doc.children[0].name}")
+            c.score = s
+        _prefer_namesake_city(cands)
+
+    def _answer(self, query: str, cands: list[_Cand], keep: int, note: str) -> Resolution:
+        cands.sort(key=lambda c: (-c.score, c.row.pid))
+        top = cands[0]
+        m = max(c.score for c in cands)
+        weights = [math.exp(c.score - m) for c in cands]
+        share = weights[0] / sum(weights)
+        confidence = max(0.01, min(0.99, share * TIER_TRUST[top.tier]))
+        if top.row.source == "online":
+            confidence = min(confidence, 0.7)
+        reason = "; ".join(dict.fromkeys(w for w in ([note] if note else []) + top.why if w)) or "best match"
+        if len(cands) > 1:
+            reason += f"; {len(cands) - 1} other candidate{'s' if len(cands) > 2 else ''}"
+        runners = []
+        seen = {top.row.pid}
+        for c, w in zip(cands[1:], weights[1:]):
+            if c.row.pid not in seen and len(runners) < keep:
+                seen.add(c.row.pid)
+                runners.append((self._place(c.row), w / sum(weights)))
+        return Resolution(query, self._place(top.row), confidence, reason, tuple(runners), top.row)
+
+    def _place(self, r: Row) -> Place:
+        a1 = self.store.admin_name(r.a1) if r.a1 else ""
+        a2 = self.store.admin_name(r.a2) if r.a2 else ""
+        kind = r.kind
+        return Place(name=r.name, lat=r.lat, lon=r.lon, geonameid=r.geonameid, country=r.cc,
+                     admin1=a1, admin2=a2, kind=kind, precision_km=r.radius,
+                     geo_precision=geo_precision(r.radius), population=r.pop, source=r.source,
+                     admin1_code=r.a1)
+
+
+def hints_allow(hints: _Hints, r: Row, doc_countries: frozenset[str]) -> bool:
+    """Whether a place agrees with the context (for the fuzzy tier)."""
+    if hints.countries or doc_countries:
+        if r.cc not in (hints.countries or doc_countries):
+            return False
+    if hints.admins and r.a1 not in hints.admins and r.a2 not in hints.admins:
+        return False
+    if hints.near and haversine_km(r.lat, r.lon, *hints.near) > 300:
+        return False
+    if hints.bbox and not (hints.bbox[0] <= r.lat <= hints.bbox[2] and hints.bbox[1] <= r.lon <= hints.bbox[3]):
+        return False
+    return True
+
+
+def _prefer_namesake_city(cands: list[_Cand]) -> None:
+    """A big city named like the state or province around it wins over the area.
+
+    "São Paulo", "Khartoum", "Istanbul" in news mean the city far more often than the
+    area around it; context cannot tell them apart (same country, same place). The city
+    must be a city (>= 100,000 people) holding at least a fifth of the area's population,
+    so "Quebec" stays the province.
+    """
+    for area in cands:
+        a = area.row
+        if a.kind not in ("admin1", "admin2") or area.tier > TIER_ALIAS:
+            continue
+        for c in cands:
+            r = c.row
+            if (r.kind in ("capital", "city") and c.tier == TIER_NAME and r.cc == a.cc
+                    and r.pop >= 0.2 * max(a.pop, 1) and _inside(r, a) and c.score <= area.score):
+                c.score = area.score + 0.5
+                c.why.append(f"city named like its {'state' if a.kind == 'admin1' else 'district'}")
+
+
+def _inside(r: Row, area: Row) -> bool:
+    """Whether a place lies in an area's extent (or within its radius when it has none)."""
+    if area.extent:
+        s, w, n, e = area.extent
+        return s <= r.lat <= n and w <= r.lon <= e
+    return haversine_km(r.lat, r.lon, area.lat, area.lon) <= area.radius
+
+
+def _prior(r: Row) -> float:
+    """How likely a bare name means this place: its kind, then its population."""
+    pop = math.log10(r.pop + 1)
+    if r.kind == "continent":
+        return 11.0
+    if r.kind in ("region", "sea"):
+        return 6.5
+    if r.kind == "country":
+        return max(pop, 5.0) + 3.0
+    if r.kind == "admin1":
+        return max(pop, 4.0) + 1.0
+    if r.kind == "admin2":
+        return pop - 1.5
+    if r.source in ("supplement", "user") and r.pop == 0:
+        pop = 3.7
+    bonus = 1.0 if r.kind == "capital" else 0.0
+    bonus += 0.3 if r.seat else 0.0
+    bonus += 0.4 if r.source in ("supplement", "user") else 0.0
+    return pop + bonus
+
+
+def _stamp(path: str | Path) -> tuple[int, int]:
+    """(size, mtime) of an override file, so an edited file is read again."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _mention_key(name: str) -> str:
+    return strip_generic(fold(name))
+
+
+def _parent_after(text: str, end: int) -> str | None:
+    """The name right after a mention: "Pandi, Bulacan" or "Nowshera in Rajouri district"."""
+    m = _PARENT_AFTER.match(text, end)
+    if not m:
+        return None
+    words = m.group(1).split()
+    while words and words[-1] in ("and", "of", "&"):
+        words.pop()
+    return " ".join(words) or None

@@ -1,0 +1,115 @@
+"""Disambiguation rules on real cases: hints, parents, document coherence, kind, population."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import Context, Gazetteer
+from gazetteer.resolver import haversine_km
+
+NOWSHERA_JK = (33.15712, 74.24012)
+
+
+@pytest.fixture(scope="module")
+def gz():
+    return Gazetteer.load()
+
+
+def _km(place, lat, lon):
+    return haversine_km(place.lat, place.lon, lat, lon)
+
+
+def test_nowshera_beside_poonch_and_rajouri_is_the_rajouri_town(gz):
+    res = gz.resolve("Nowshera", Context(names=("Poonch", "Rajouri")))
+    assert _km(res.place, *NOWSHERA_JK) < 5
+    assert res.place.admin1 == "Jammu and Kashmir"
+    assert "Rajaori" in res.reason or "Pūnch" in res.reason
+
+
+def test_nowshera_beside_peshawar_is_in_khyber_pakhtunkhwa(gz):
+    res = gz.resolve("Nowshera", Context(names=("Peshawar",)))
+    assert res.place.country == "PK" and res.place.admin1 == "Khyber Pakhtunkhwa"
+
+
+def test_nowshera_with_explicit_hints(gz):
+    assert gz.resolve("Nowshera", Context(country="PK")).place.country == "PK"
+    # a record's admin columns, spelt the way reports spell them
+    rec = Context(country="India", admin1="Jammu and Kashmir", admin2="Rajouri")
+    assert _km(gz.resolve("Nowshera", rec).place, *NOWSHERA_JK) < 5
+    assert _km(gz.resolve("Nowshera", Context(admin1="Jammu and Kashmir")).place, *NOWSHERA_JK) < 5
+
+
+def test_nowshera_in_a_document(gz):
+    text = "Pakistani troops fired at posts in Poonch, Rajouri and Nowshera overnight."
+    spans = [(text.index(n), text.index(n) + len(n)) for n in ("Poonch", "Rajouri", "Nowshera")]
+    results = gz.resolve_document(text, spans)
+    assert _km(results[2].place, *NOWSHERA_JK) < 5
+    assert all(r.place.country == "IN" for r in results)
+
+
+def test_kupwara_is_the_town_not_the_misplaced_geonames_point(gz):
+    res = gz.resolve("Kupwara")
+    assert _km(res.place, 34.52583, 74.25528) < 2
+    assert res.place.geonameid == 10002798
+    # the GeoNames point 55 km south (6268046) is gone from the candidates too
+    assert all(p.geonameid != 6268046 for p, _ in res.candidates)
+
+
+def test_poonch_in_jammu_and_kashmir_vs_pakistan_administered_kashmir(gz):
+    assert _km(gz.resolve("Poonch").place, 33.77033, 74.09254) < 2
+    pk = gz.resolve("Poonch", Context(country="PK")).place
+    assert pk.country == "PK" and pk.admin1 == "Azad Kashmir"
+    assert gz.resolve("Poonch", Context(admin1="PoK")).place.admin1 == "Azad Kashmir"
+
+
+def test_parent_after_comma_in_the_name_and_in_the_text(gz):
+    assert gz.resolve("Poonch, Azad Kashmir").place.country == "PK"
+    text = "Shells landed in Nowshera in Rajouri district on Sunday."
+    res = gz.resolve_document(text, [(text.index("Nowshera"), text.index("Nowshera") + 8)])[0]
+    assert _km(res.place, *NOWSHERA_JK) < 5
+    res = gz.resolve("Nowshera", Context(text="Protests in Nowshera, Khyber Pakhtunkhwa."))
+    assert res.place.admin1 == "Khyber Pakhtunkhwa"
+
+
+def test_possessive_parent(gz):
+    res = gz.resolve("Delhi's Manekshaw Centre")
+    assert res.place.name == "Manekshaw Centre" and _km(res.place, 28.59, 77.15) < 10
+
+
+def test_near_point_and_bbox(gz):
+    assert gz.resolve("Nowshera", Context(near=(33.3, 74.3))).place.country == "IN"
+    assert gz.resolve("Nowshera", Context(bbox=(33.5, 71.5, 34.5, 72.5))).place.country == "PK"
+
+
+def test_kind_order_for_bare_names(gz):
+    assert gz.resolve("Georgia").place.kind == "country"
+    us = gz.resolve("Georgia", Context(names=("Atlanta", "Texas", "Florida")))
+    assert us.place.kind == "admin1" and us.place.country == "US"
+    assert gz.resolve("Pakistan").place.kind == "country"
+    assert gz.resolve("Texas").place.kind == "admin1"
+
+
+def test_population_breaks_ties_between_towns(gz):
+    res = gz.resolve("Hyderabad")
+    assert res.place.country == "IN"            # 6.8 M beats Hyderabad, Sindh
+    assert gz.resolve("Hyderabad", Context(country="PK")).place.country == "PK"
+
+
+def test_confidence_falls_with_ambiguity(gz):
+    clear = gz.resolve("Nowshera", Context(names=("Poonch", "Rajouri"))).confidence
+    bare = gz.resolve("Nowshera").confidence
+    assert 0 < bare < clear <= 1
+
+
+def test_resolve_many_caches_per_name_and_context(gz):
+    items = [("Poonch", None), ("Poonch", Context(country="PK")), ("Poonch", None)]
+    a, b, c = gz.resolve_many(items)
+    assert a is c and a.place.country == "IN" and b.place.country == "PK"
+
+
+def test_to_dict_contract(gz):
+    d = gz.resolve("Nowshera", Context(names=("Poonch", "Rajouri"))).to_dict()
+    for key in ("query", "name", "lat", "lon", "geonameid", "country", "admin1", "admin2", "kind",
+                "precision_km", "geo_precision", "confidence", "reason", "source", "candidates"):
+        assert key in d
+    assert d["geo_precision"] == 1 and d["source"] == "geonames" and d["candidates"]
