@@ -11,7 +11,9 @@ runs when the gazetteer is used.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import math
 import os
@@ -36,6 +38,46 @@ SOUTH_ASIA = frozenset({"IN", "PK", "BD", "NP", "LK", "AF", "BT", "MV"})
 # Scripts kept in alternate names of South Asian places, beside Latin.
 SOUTH_ASIAN_SCRIPTS = ("DEVANAGARI", "ARABIC", "GURMUKHI", "BENGALI", "GUJARATI", "SINHALA",
                        "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "ORIYA", "TIBETAN")
+# Local words for "district", "municipality", "regency", ... around GeoNames admin names
+# ("Kabupaten Pangandaran", "Huyện Ba Vì", "Çankaya İlçesi"): each area is also keyed
+# without them. Arabic articles after "muhafazat"/"wilayat" go too.
+ADMIN_PREFIXES = ("comuna", "municipio", "municipiul", "municipalidad", "provincia", "departamento",
+                  "distrito", "kabupaten", "kota", "huyen", "thanh pho", "thi xa", "quan", "amphoe",
+                  "muang", "mueang", "shahrestan", "powiat", "gmina", "gemeente", "okres", "opcina",
+                  "opstina", "obshtina", "bashkia", "markaz", "daira", "srok", "partido", "concelho",
+                  "landkreis", "kreis", "politischer bezirk", "arrondissement", "muhafazat", "wilayat",
+                  "ostan e", "municipality of", "province of", "district of")
+ADMIN_SUFFIXES = ("rayon", "raion", "ilcesi", "pagasts", "kommun", "kommune", "okrug", "gorodskoy okrug",
+                  "tumani", "jaras", "audany", "vald", "munitsipalnyy rayon")
+_LINKING = frozenset({"de", "di", "do", "da", "du", "del", "des", "la", "al", "ad", "ar", "as", "ash", "at",
+                      "az", "an", "adh", "el"})
+# airports kept: those with an IATA code, and military fields whatever their code
+MILITARY_AIRFIELD = ("air base", "airbase", "air force", "afb", "air station", "army air", "naval air",
+                     "airfield")
+
+
+def admin_core(name: str) -> str:
+    """An admin area's folded name without local words for its kind, or "" when none apply.
+
+    A single remaining word must have at least 4 letters ("Provincia di Roma" keeps only its full key).
+    """
+    key = fold(name)
+    core = key
+    for prefix in ADMIN_PREFIXES:
+        if core.startswith(prefix + " "):
+            core = core[len(prefix) + 1:]
+            words = core.split()
+            while len(words) > 1 and words[0] in _LINKING:
+                words.pop(0)
+            core = " ".join(words)
+            break
+    for suffix in ADMIN_SUFFIXES:
+        if core.endswith(" " + suffix):
+            core = core[: -len(suffix) - 1]
+            break
+    if core == key or not core or (" " not in core and len(core) < 4):
+        return ""
+    return core
 
 
 # --------------------------------------------------------------------------- fetching
@@ -483,6 +525,8 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
                               extent=extent, note=f"point: {how}")
             admin_rows.append((code, name, pid))
             b.add_name(name, pid, TIER_NAME, cc in SOUTH_ASIA)
+            if core := admin_core(name):
+                b.add_name(core, pid, TIER_ALT, cc in SOUTH_ASIA)
 
     # "Darfur" for North/South/West... Darfur: a region spanning areas named by direction
     directional = defaultdict(list)
@@ -519,6 +563,19 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
             if alt.get("lang") == "en":
                 b.add_name(alt["name"], pid, TIER_ALT)
 
+    # airports: commercial ones (IATA code) and military airfields, by their full names only
+    n_airports = 0
+    for row in csv.DictReader(io.StringIO(art.read("airportsdata", "airportsdata/airports.csv").decode("utf-8"))):
+        name = row["name"].strip()
+        military = any(f" {w} " in f" {fold(name)} " for w in MILITARY_AIRFIELD)
+        if not (row["iata"] or military) or not keep_alternate(name, "") or row["country"] not in country_pid:
+            continue
+        pid = b.add_place(name=name, lat=float(row["lat"]), lon=float(row["lon"]), cc=row["country"],
+                          kind="airport", radius=3.0, source="airportsdata",
+                          note=f"ICAO {row['icao']}" + (f", IATA {row['iata']}" if row["iata"] else ""))
+        b.add_name(name, pid, TIER_NAME)
+        n_airports += 1
+
     # curated supplement
     supp_pid: dict[str, int] = {}
     for row in supplement:
@@ -549,7 +606,8 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
         "populated_places": len(gid_pid), "countries": len(country_pid),
         "admin1": sum(1 for c, _, _ in admin_rows if c.count(".") == 1),
         "admin2": sum(1 for c, _, _ in admin_rows if c.count(".") == 2),
-        "continents": len(continents), "supplement": len(supplement), "aliases": len(aliases),
+        "continents": len(continents), "airports": n_airports, "supplement": len(supplement),
+        "aliases": len(aliases),
         "geonames_replaced": sorted(replaced),
     }
     sources = [{k: e[k] for k in ("name", "version", "registry", "file", "sha256", "licence", "used_for")}

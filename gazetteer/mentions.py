@@ -129,6 +129,22 @@ _CONNECTORS = frozenset("of and the de del la le du da di al el on upon am im su
 _SHORT_CAPS_NO = frozenset("IT AM PM TV ID UN AP OK CEO USD EUR GDP AFP PTI ANI BBC CNN NHS WHO CDC FAO HIV "
                            "IED LOC BSF MEA ISI RAW NIA FIR".split())
 
+# the patterns of the context rules (MentionMatcher._accept)
+_WORDS = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
+_AMP_DOT = re.compile(r"[&.]")
+_ELIDED = re.compile(r"\w['’]")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+_OPENING = re.compile(r"[.!?:;\"“‘(\n]\s*$")
+_LEFT_WORD = re.compile(r"([A-Z][\w'’-]*)[ ]$")
+_OPENS_WITH_WORD = re.compile(r"[.!?\"“(\n]\s*[A-Z][\w'’.-]*[ ]$")
+_HYPHEN_BEFORE = re.compile(r"\w[-‐]$")
+_HYPHEN_AFTER = re.compile(r"[-‐][A-Z]")
+_DIGIT_AFTER = re.compile(r"\s*\d")
+_DIGIT_BEFORE = re.compile(r"\d\s*$")
+_RIGHT_WORD = re.compile(r"[ ]([A-Z][\w'’-]*)")
+_INSTITUTION_AFTER = re.compile(r"[ ][A-Z][\w'’-]*[ ](?:University|College|Department|Police|Hospital|Board|"
+                                r"Council|Commission|Bank|School|Zoo|Museum|Party|Times|Post|News)\b")
+
 _FLAG_DEMONYM = 1 << 20
 _LEN_SHIFT = 21
 
@@ -154,9 +170,9 @@ class Mention:
 
 # apostrophes and full stops vanish ("U.S." -> "us"), but the possessive "'s" stays a word apart
 _DELETE_RE = re.compile(r"\.|['’‘ʻʼʿʾ`´](?![sS]\b)")
-_NON_ALNUM = re.compile(r"[^\w&]|_", re.UNICODE)
-_FOLD: dict[int, str] = {}
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# every character but letters, digits, "&" and the space (which already is one) becomes a space
+_NON_ALNUM = re.compile(r"[^\w& ]|_", re.UNICODE)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _fold_char(ch: str) -> str:
@@ -168,6 +184,21 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else low
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of :func:`_fold_char`, filled as characters turn up."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(_FOLD)
+
+
 def normalize_for_match(text: str) -> tuple[str, list[int]]:
     """Fold `text` for matching: apostrophes and full stops removed ("U.S." -> "us"), lower
     case without diacritics, any other non-alphanumeric character (but "&") a space.
@@ -177,18 +208,22 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     (folded text, shifts): ``shifts`` lets :func:`original_offset` map an index of the
     folded text back to `text`.
     """
+    _kept, folded, shifts = _fold_text(text)
+    return folded, shifts
+
+
+def _fold_text(text: str) -> tuple[str, str, list[int]]:
+    """:func:`normalize_for_match`, also returning `text` without the removed characters
+    (its characters stand at the same indexes as those of the folded text)."""
     deleted = [m.start() for m in _DELETE_RE.finditer(text)]
-    if deleted:
-        text = _DELETE_RE.sub("", text)
+    if deleted:  # every deletion is one character: cut around them
+        text = "".join([text[a + 1:b] for a, b in zip([-1, *deleted], [*deleted, len(text)])])
     folded = text.lower()
     if len(folded) != len(text):  # a few characters lower-case to two ("İ"): one by one
         folded = "".join(_fold_char(c) for c in text)
     elif not folded.isascii():
-        for ch in set(_NON_ASCII.findall(folded)):
-            if ord(ch) not in _FOLD:
-                _FOLD[ord(ch)] = _fold_char(ch)
-        folded = folded.translate(_FOLD)
-    return _NON_ALNUM.sub(" ", folded), [d - k for k, d in enumerate(deleted)]
+        folded = _NON_ASCII_RUN.sub(_fold_run, folded)
+    return text, _NON_ALNUM.sub(" ", folded), [d - k for k, d in enumerate(deleted)]
 
 
 def original_offset(index: int, shifts: list[int]) -> int:
@@ -290,17 +325,17 @@ class MentionMatcher:
         start, end : the part to search
         """
         end = len(text) if end is None else end
-        norm, shifts = normalize_for_match(text[start:end])
+        kept_chars, norm, shifts = _fold_text(text[start:end])
         candidates: list[tuple[int, int, int]] = []
         for last, value in self.automaton.iter(" " + norm + " "):
-            length = value >> _LEN_SHIFT
             # `last` is the padding space after the key in the padded text
-            s = original_offset(last - length - 1, shifts) + start
-            if not text[s].isupper():
+            first = last - (value >> _LEN_SHIFT) - 1
+            if not kept_chars[first].isupper():
                 continue  # names and demonyms are capitalised in running text
+            s = original_offset(first, shifts) + start
             e = original_offset(last - 2, shifts) + 1 + start
             candidates.append((s, e, value & ((1 << _LEN_SHIFT) - 1)))
-        lower_words = set(re.findall(r"\b[a-z][a-z'-]+\b", text)) if candidates else set()
+        lower_words = set(_LOWER_WORD.findall(text)) if candidates else set()
         kept: list[Mention] = []
         covered = bytearray(len(text) + 1)
         persons: set[str] = set()
@@ -329,37 +364,36 @@ class MentionMatcher:
     def _accept(text: str, s: int, e: int, surface: str, lower_words: set[str], weight: int) -> bool | str:
         """Capitalisation cues, stop list and context rules for one candidate: True to keep it,
         False to drop it, "person" when it looks like part of a person's name."""
-        words = re.findall(r"[^\W\d_][\w'’.-]*|\d+", surface)
+        words = _WORDS.findall(surface)
         if not words:
             return False
         if surface.isupper():
             # short acronyms only when the name is a country or region ("US", "UK", "NSW")
-            if len(re.sub(r"[&.]", "", surface)) <= 3 and (weight < 990 or surface.replace(".", "") in _SHORT_CAPS_NO):
+            if len(_AMP_DOT.sub("", surface)) <= 3 and (weight < 990 or surface.replace(".", "") in _SHORT_CAPS_NO):
                 return False
-        elif not all(w[0].isupper() or w.lower() in _CONNECTORS or w[0].isdigit() or re.match(r"\w['’]", w)
+        elif not all(w[0].isupper() or w.lower() in _CONNECTORS or w[0].isdigit() or _ELIDED.match(w)
                      for w in words) \
                 or not surface[0].isupper():
             return False
         before = ("\n" if s < 40 else "") + text[max(0, s - 40):s]
         after = text[e:e + 40]
         single = len(words) == 1
-        locative = bool(_LOCATIVE_BEFORE.search(before))
         key = surface.lower()
-        if single and (key in STOP_WORDS and not locative or key in _NEVER):
+        if single and (key in _NEVER or key in STOP_WORDS and not _LOCATIVE_BEFORE.search(before)):
             return False
         if after.startswith("$") or (surface.isupper() and len(surface) > 3 and f"({surface})" in text):
             return False  # "US$460"; an acronym the text spells out ("... Alliance (ALMA)")
         if _DISEASE_AFTER.match(after):
             return False
         # sentence start: a common word capitalised only because it opens the sentence
-        opening = re.search(r"[.!?:;\"“‘(\n]\s*$", before) is not None
-        if single and opening and key in lower_words:
+        opening = single and _OPENING.search(before) is not None
+        if opening and key in lower_words:
             return False
         # inside a run of capitalised words: a person ("Rajnath Singh") or an organisation;
         # a capitalised word that opens the sentence counts only if it is a common word
-        left = re.search(r"([A-Z][\w'’-]*)[ ]$", before)
-        if left and left.group(1).lower() not in _LEFT_OK and not re.search(r"['’]s$", left.group(1)):
-            opens = re.search(r"[.!?\"“(\n]\s*[A-Z][\w'’.-]*[ ]$", before) is not None
+        left = _LEFT_WORD.search(before)
+        if left and left.group(1).lower() not in _LEFT_OK and not left.group(1).endswith(("'s", "’s")):
+            opens = _OPENS_WITH_WORD.search(before) is not None
             word = left.group(1).lower()
             common = word in lower_words or word in _OPENERS or word.endswith(("ing", "ed", "ly"))
             if " " not in surface and (word in _TITLES or not common):
@@ -367,18 +401,18 @@ class MentionMatcher:
             if not opens or not common:
                 return False
         # a low-weight name opening a sentence is more often a person or a common word
-        if single and opening and weight < 450:
+        if opening and weight < 450:
             return False
         # part of a hyphenated compound ("Indo-Pacific", "Meeting-Plus")
-        if re.search(r"\w[-‐]$", before) or (single and re.match(r"[-‐][A-Z]", after)):
+        if (("-" in before[-2:] or "‐" in before[-2:]) and _HYPHEN_BEFORE.search(before)) or (
+                single and _HYPHEN_AFTER.match(after)):
             return False
         # a month next to a number is a date ("May 4-5", "5 May")
-        if key in _MONTHS and (re.match(r"\s*\d", after) or re.search(r"\d\s*$", before)):
+        if key in _MONTHS and (_DIGIT_AFTER.match(after) or _DIGIT_BEFORE.search(before)):
             return False
-        right = re.match(r"[ ]([A-Z][\w'’-]*)", after)
+        right = _RIGHT_WORD.match(after)
         if right and right.group(1).lower() not in _RIGHT_OK:
             return False
-        if right and re.match(r"[ ][A-Z][\w'’-]*[ ](?:University|College|Department|Police|Hospital|Board|"
-                              r"Council|Commission|Bank|School|Zoo|Museum|Party|Times|Post|News)\b", after):
+        if right and _INSTITUTION_AFTER.match(after):
             return False  # "Ohio State University"
         return True

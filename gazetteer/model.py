@@ -17,11 +17,11 @@ class Place:
     geonameid : GeoNames id, or None for curated and user places
     country : ISO-2 code ("" for continents and multi-country regions)
     admin1, admin2 : names of the first- and second-level administrative areas ("" if unknown)
-    kind : country, admin1, admin2, continent, region, capital, city, town, village, landmark, ...
+    kind : country, admin1, admin2, continent, region, capital, city, town, village, airport, landmark, ...
     precision_km : radius within which the place lies
     geo_precision : ACLED code, 1 the place itself, 2 near it or a small area, 3 a larger region
     population : inhabitants (0 when unknown)
-    source : 'geonames', 'supplement', 'user' or 'online'
+    source : 'geonames', 'airportsdata', 'supplement', 'user' or 'online'
     """
 
     name: str

@@ -138,6 +138,8 @@ def _read_rows(path: Path) -> list[tuple[str, int, dict]]:
         raise OverrideError("file not found", file=file) from None
     except UnicodeDecodeError as exc:
         raise OverrideError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file) from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise OverrideError(f"cannot read it ({exc.strerror or exc})", file=file) from None
     lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise OverrideError("empty file: expected a header row with at least 'action' and 'name'", file=file)

@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -29,6 +30,15 @@ MAX_CANDIDATES = 5
 # weights of document coherence: share of the other mentions in the same country / state,
 # and closeness (decaying over DOC_KM) to the nearest other mention
 W_DOC_COUNTRY, W_DOC_ADMIN, W_DOC_NEAR, DOC_KM = 2.5, 1.5, 2.5, 100.0
+# a town or village outside every country of the document and this far from all its places is doubtful
+STRAY_KM = 1000.0
+# words naming an administrative area: a name carrying one means the area, not its namesake town
+AREA_WORDS = frozenset({"district", "districts", "tehsil", "tahsil", "taluk", "taluka", "province", "division",
+                        "county", "state", "governorate", "prefecture", "oblast", "region", "municipality",
+                        "parish"})
+# abbreviations tried both ways when a name has no match: "St. Marc" / "Saint-Marc"
+_ABBREVIATIONS = (("st", "saint"), ("ste", "sainte"), ("mt", "mount"), ("ft", "fort"))
+_ABBREVIATION_RE = re.compile(r"\b(?:st|ste|mt|ft|saint|sainte|mount|fort)\b")
 
 _PARENT_AFTER = re.compile(
     r"\s*(?:,|\bin\b(?:\s+the)?)\s*((?:[A-Z][\w'’.-]*|&|and|of)(?:\s+(?:[A-Z][\w'’.-]*|&|and|of)){0,4})")
@@ -43,6 +53,25 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _spots(points: list[tuple[Row, float]]) -> list[tuple[Row, float, float]]:
+    """(row, latitude in radians, its cosine) of evidence points, for :func:`_nearest`."""
+    return [(p, lat, math.cos(lat)) for p, _w in points for lat in (math.radians(p.lat),)]
+
+
+def _nearest(r: Row, spots: list[tuple[Row, float, float]]) -> tuple[Row, float]:
+    """The spot nearest to ``r`` (the first of equals) and its :func:`haversine_km` distance,
+    with each spot's trigonometry done once per mention rather than once per candidate."""
+    p1 = math.radians(r.lat)
+    cos1 = math.cos(p1)
+    best, best_d = spots[0][0], math.inf
+    for p, p2, cos2 in spots:
+        a = math.sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * math.sin(math.radians(p.lon - r.lon) / 2) ** 2
+        d = 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+        if d < best_d:
+            best, best_d = p, d
+    return best, best_d
+
+
 def geo_precision(radius_km: float) -> int:
     """ACLED geo_precision from a precision radius."""
     return 1 if radius_km <= 5 else 2 if radius_km <= 25 else 3
@@ -54,6 +83,7 @@ class _Cand:
     tier: int
     score: float = 0.0
     why: list[str] = field(default_factory=list)
+    doubt: str = ""         # why a reading is doubtful even when it is the only one (halves confidence)
 
 
 @dataclass
@@ -92,6 +122,10 @@ class Gazetteer:
         self.online = online
         self._cache: dict[tuple[str, Context | None], Resolution] = {}
         self._fuzzy_pool: dict = {}     # prefix -> {length: keys}; (prefix, length) -> candidate keys
+        self._admin_codes: dict[tuple[str, frozenset[str]], str | None] = {}   # see _admin_code
+        # a document's parents ("X, Y") recur in every round of resolve_document: read each once
+        self._parent_rows = lru_cache(maxsize=100_000)(self._parent_rows)
+        self._alone = lru_cache(maxsize=100_000)(self._alone)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -197,18 +231,24 @@ class Gazetteer:
             if parent and (m := _PARENT_AFTER.match(text, end)) and (j := starts.get(m.start(1))) is not None:
                 children[j].append(i)
         # round 1: each mention alone
-        results = [self._resolve(name, base, None, parent=parent) for name, parent in mentions]
+        results = [self._alone(name, base, parent) for name, parent in mentions]
         # rounds 2-3: re-rank one mention at a time, surest first, each seeing the others'
         # latest answers (updating all at once can make two ambiguous names flip-flop)
         order = sorted(range(len(mentions)), key=lambda i: -results[i].confidence)
+        keys = [_mention_key(name) for name, _parent in mentions]
         for _ in range(2):
             for i in order:
-                evidence = [(_mention_key(mentions[j][0]), r.confidence, r._row)
+                evidence = [(keys[j], r.confidence, r._row)
                             for j, r in enumerate(results) if j != i and r._row is not None]
                 name, parent = mentions[i]
                 kids = [results[k]._row for k in children.get(i, ()) if results[k]._row is not None]
                 results[i] = self._resolve(name, base, _DocEvidence(evidence, kids), parent=parent)
         return results
+
+    def _alone(self, name: str, context: Context, parent: str | None) -> Resolution:
+        """A mention resolved without document evidence: round 1 of :meth:`resolve_document`
+        (cached in ``__init__``: the documents of a batch name the same places)."""
+        return self._resolve(name, context, None, parent=parent)
 
     def names(self) -> Iterator[tuple[str, float]]:
         """Every matchable name key with a weight in 0..1 (for mention matchers).
@@ -257,6 +297,9 @@ class Gazetteer:
             if found:
                 break
         user = self.user.candidates(keys) if self.user else []
+        for variant in _abbreviation_variants(keys[0]):      # "St. Louis" and "Saint Louis" meet
+            for pid, tier in self.store.lookup(variant):
+                found.setdefault(pid, max(tier, TIER_ALT))
         if not found and not user:
             for k in keys:
                 if tk := translit_key(k):
@@ -264,7 +307,8 @@ class Gazetteer:
                         found.setdefault(pid, TIER_TRANSLIT)
         if not found and not user and (part := strip_direction(keys[-1])):
             found = self._part_of(part, hints, countries)
-        fuzzy = not found and not user and has_context and len(key) >= 4
+        # edit distance on a short key finds mostly unrelated names ("rift" -> "rifle")
+        fuzzy = not found and not user and has_context and len(keys[-1]) >= 5
         if fuzzy:       # consonant skeleton (South Asia), then edit distance
             found = {pid: TIER_FUZZY for k in keys if (sk := skeleton_key(k)) for pid, _ in self.store.lookup(sk)}
             if not any(hints_allow(hints, r, countries) for r in self.store.rows(list(found))):
@@ -272,6 +316,8 @@ class Gazetteer:
         rows = self.store.rows(list(found))
         if fuzzy:       # a near-miss spelling counts only where the context points
             rows = [r for r in rows if hints_allow(hints, r, countries)]
+        if _is_acronym(name):      # "EU" is not the French town of Eu; "NY" and "D.C." are listed abbreviations
+            rows = [r for r in rows if found[r.pid] != TIER_NAME or r.kind in AREA_KINDS]
         cands = [_Cand(r, found[r.pid]) for r in rows]
         cands += [_Cand(r, t) for r, t in user]
         if self.user:
@@ -366,6 +412,13 @@ class Gazetteer:
     def _admin_code(self, value: str, countries: set[str]) -> str | None:
         if re.fullmatch(r"[A-Z]{2}\.[\w.]+", value):
             return value
+        # memoised: a big table repeats the same admin1/admin2 names on thousands of rows
+        key = (value, frozenset(countries))
+        if key not in self._admin_codes:
+            self._admin_codes[key] = self._find_admin_code(value, countries)
+        return self._admin_codes[key]
+
+    def _find_admin_code(self, value: str, countries: set[str]) -> str | None:
         cands, _ = self._candidates(value, _Hints(), False)
         rows = [c.row for c in cands
                 if c.row.kind in ("admin1", "admin2") and (not countries or c.row.cc in countries)]
@@ -414,7 +467,7 @@ class Gazetteer:
                 if res is not None:
                     return res
             return Resolution(query, None, 0.0, note or "no match in the gazetteer")
-        self._score(cands, hints, doc, _mention_key(name))
+        self._score(cands, hints, doc, _mention_key(name), _area_word(name))
         return self._answer(query, cands, keep, note)
 
     def _known(self, name: str) -> bool:
@@ -434,7 +487,8 @@ class Gazetteer:
                 items.append((_mention_key(other), res.confidence, row))
         return _DocEvidence(items)
 
-    def _score(self, cands: list[_Cand], hints: _Hints, doc: _DocEvidence | None, own_key: str) -> None:
+    def _score(self, cands: list[_Cand], hints: _Hints, doc: _DocEvidence | None, own_key: str,
+               area_word: str = "") -> None:
         evidence = [e for e in (doc.items if doc else ()) if e[0] != own_key]
         # one unsure neighbour must not outvote a confident reading: the +1 acts as a prior
         total = sum(w for _, w, _ in evidence) + 1.0
@@ -446,6 +500,7 @@ class Gazetteer:
             if r.a1 and r.kind != "country":
                 admin_w[r.a1] += w
         points = [(r, w) for _, w, r in evidence if r.kind not in AREA_KINDS or r.radius < 60]
+        spots = _spots(points)
         for c in cands:
             r = c.row
             s = _prior(r) - TIER_PENALTY[c.tier]
@@ -477,15 +532,21 @@ class Gazetteer:
                 fa = admin_w.get(r.a1, 0.0) / total if r.a1 and not area else 0.0
                 s += W_DOC_COUNTRY * fc + W_DOC_ADMIN * fa
                 if not area and points:
-                    near_row, d = min(((p, haversine_km(r.lat, r.lon, p.lat, p.lon)) for p, _ in points),
-                                      key=lambda t: t[1])
+                    near_row, d = _nearest(r, spots)
                     s += W_DOC_NEAR * math.exp(-d / DOC_KM)
+                    if fc == 0 and d > STRAY_KM and r.kind in ("town", "village"):
+                        c.doubt = "far from the other places named"
                     if d < 100:
                         c.why.append(f"{d:.0f} km from {near_row.name}")
                     elif fa > 0.3:
                         c.why.append(f"same state as other places named")
                 elif fc > 0.3:
                     c.why.append(f"country of other places named")
+            if area_word:       # "Poonch district": the district before the town
+                if r.kind in ("admin1", "admin2", "region"):
+                    s += 1.5
+                elif r.kind not in ("country", "continent", "sea"):
+                    c.doubt = f"a {r.kind}, though the name says {area_word}"
             if doc is not None and doc.children and r.kind in ("country", "admin1", "admin2"):
                 code = r.cc if r.kind == "country" else (r.a2 or r.a1)
                 if any((k.cc if r.kind == "country" else (k.a2 if r.kind == "admin2" else k.a1)) == code
@@ -501,7 +562,11 @@ class Gazetteer:
         m = max(c.score for c in cands)
         weights = [math.exp(c.score - m) for c in cands]
         share = weights[0] / sum(weights)
-        confidence = max(0.01, min(0.99, share * TIER_TRUST[top.tier]))
+        confidence = share * TIER_TRUST[top.tier]
+        if top.doubt:
+            confidence *= 0.5
+            top.why.append(top.doubt)
+        confidence = max(0.01, min(0.99, confidence))
         if top.row.source == "online":
             confidence = min(confidence, 0.7)
         reason = "; ".join(dict.fromkeys(w for w in ([note] if note else []) + top.why if w)) or "best match"
@@ -547,23 +612,50 @@ def _prefer_namesake_city(cands: list[_Cand]) -> None:
     must be a city (>= 100,000 people) holding at least a fifth of the area's population,
     so "Quebec" stays the province.
     """
-    for area in cands:
+    areas = [c for c in cands if c.row.kind in ("admin1", "admin2") and c.tier <= TIER_ALIAS]
+    cities = [c for c in cands if c.row.kind in ("capital", "city") and c.tier == TIER_NAME] if areas else ()
+    for area in areas if cities else ():
         a = area.row
-        if a.kind not in ("admin1", "admin2") or area.tier > TIER_ALIAS:
-            continue
-        for c in cands:
+        for c in cities:
             r = c.row
-            if (r.kind in ("capital", "city") and c.tier == TIER_NAME and r.cc == a.cc
-                    and r.pop >= 0.2 * max(a.pop, 1) and _inside(r, a) and c.score <= area.score):
+            if r.cc == a.cc and r.pop >= 0.2 * max(a.pop, 1) and c.score <= area.score and _inside(r, a):
                 c.score = area.score + 0.5
                 c.why.append(f"city named like its {'state' if a.kind == 'admin1' else 'district'}")
 
 
+def _area_word(name: str) -> str:
+    """The word for an administrative area in a name ("Nyanza Province" -> "province"), or ""."""
+    words = fold(name).split()
+    if len(words) < 2:
+        return ""
+    return next((w for w in words if w in AREA_WORDS), "")
+
+
+def _abbreviation_variants(key: str) -> list[str]:
+    """The key with each abbreviation word expanded, or each full word abbreviated."""
+    if not _ABBREVIATION_RE.search(key):
+        return []
+    words = key.split()
+    out = []
+    for short, full in _ABBREVIATIONS:
+        for a, b in ((short, full), (full, short)):
+            if a in words:
+                out.append(" ".join(b if w == a else w for w in words))
+    return out
+
+
+def _is_acronym(name: str) -> bool:
+    """Two to four capital letters, with or without dots ("EU", "U.N.")."""
+    letters = name.replace(".", "").strip()
+    return 2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()
+
+
 def _inside(r: Row, area: Row) -> bool:
-    """Whether a place lies in an area's extent (or within its radius when it has none)."""
+    """Whether a place lies within an area's radius or its extent (padded by 0.05 degrees)."""
     if area.extent:
         s, w, n, e = area.extent
-        return s <= r.lat <= n and w <= r.lon <= e
+        if s - 0.05 <= r.lat <= n + 0.05 and w - 0.05 <= r.lon <= e + 0.05:
+            return True
     return haversine_km(r.lat, r.lon, area.lat, area.lon) <= area.radius
 
 

@@ -159,10 +159,13 @@ def _account(gdf, report, strict: bool, force: bool, inputs) -> None:
 @click.option("--title", help="Map title (default: the first input's name).")
 @click.option("--layer-by", default="event_type", show_default=True, help="Column giving the layers.")
 @click.option("--size-by", help="Numeric column scaling the markers (e.g. fatalities).")
-@click.option("--cluster", is_flag=True, help="Cluster nearby markers.")
+@click.option("--cluster/--no-cluster", default=None,
+              help="Cluster nearby markers (default: on from 50,000 records).")
 @click.option("--heatmap", is_flag=True, help="Add a heat-map layer.")
+@click.option("--boundaries", is_flag=True,
+              help="Add country boundaries (Natural Earth, loaded from its CDN with the page).")
 def map_command(inputs, input_format, encoding, columns, dayfirst, overrides, report, strict, force,
-                output, open_page, title, layer_by, size_by, cluster, heatmap):
+                output, open_page, title, layer_by, size_by, cluster, heatmap, boundaries):
     """Map event records: read INPUT files or folders, resolve their places offline, and write
     ONE self-contained HTML map (a layer per event type, a time filter, popups).
 
@@ -184,7 +187,7 @@ def map_command(inputs, input_format, encoding, columns, dayfirst, overrides, re
     _check_outputs(output, report, force, inputs)
     gdf = _load_records(inputs, input_format, encoding, columns, dayfirst, overrides)
     doc = maps.render(gdf, title=title or inputs[0].stem, layer_by=layer_by, size_by=size_by,
-                      cluster=cluster, heatmap=heatmap)
+                      cluster=cluster, heatmap=heatmap, boundaries=boundaries)
     _stage(f"writing {output}...")
     write_text(output, doc.html)
     for notice in doc.notices:

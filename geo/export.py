@@ -26,6 +26,14 @@ WRITERS: dict[str, str] = {".geojson": "geojson", ".csv": "csv",
                            ".kml": "kml"}
 _DROPPED = ("status_field", "source_file", "source_line")
 _LAYER = "events"
+#: GDAL options per format written through OGR.
+_OGR_OPTIONS: dict[str, dict] = {
+    # RFC 7946: WGS 84 lon/lat, no crs member; 6 decimals is about 0.1 m
+    "geojson": dict(driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=6, WRITE_NAME="NO"),
+    "gpkg": dict(driver="GPKG"),
+    "kml": dict(driver="KML", dataset_options={"NameField": "location", "DescriptionField": "notes"}),
+}
+_BATCH_ROWS = 100_000   # rows per Arrow batch streamed to GDAL
 
 
 class ExportError(GeoError, ValueError):
@@ -80,14 +88,14 @@ def write(gdf: geopandas.GeoDataFrame, path: str | os.PathLike, *, format: str |
     """
     target = check_output(path, force=force, inputs=inputs)
     fmt = output_format(path, format)
-    rows = export_frame(gdf, keep_unmapped)
     with atomic_path(target) as temp:
+        if fmt in _OGR_OPTIONS:
+            return _write_ogr(gdf, temp, fmt, keep_unmapped)
+        rows = export_frame(gdf, keep_unmapped)
         if fmt == "csv":
             _write_csv(rows, temp)
-        elif fmt == "geoparquet":
-            rows.drop(columns=["latitude", "longitude"], errors="ignore").to_parquet(temp, index=False)
         else:
-            _write_ogr(rows, temp, fmt)
+            rows.drop(columns=["latitude", "longitude"], errors="ignore").to_parquet(temp, index=False)
     return len(rows)
 
 
@@ -98,22 +106,107 @@ def _write_csv(rows: geopandas.GeoDataFrame, temp: Path) -> None:
     table.to_csv(temp, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def _write_ogr(rows: geopandas.GeoDataFrame, temp: Path, fmt: str) -> None:
+def _write_ogr(gdf: geopandas.GeoDataFrame, temp: Path, fmt: str, keep_unmapped: bool) -> int:
+    """Write the export rows with GDAL; return their number.
+
+    Plain 2D points (what :func:`geo.to_geodataframe` makes) are streamed to GDAL in Arrow
+    batches of :data:`_BATCH_ROWS` rows, so that no filtered copy of the whole frame is made;
+    anything else goes through ``pyogrio.write_dataframe``. Both write the same file.
+    """
     import pyogrio
 
-    rows = rows.drop(columns=["latitude", "longitude"], errors="ignore")
-    options = {
-        # RFC 7946: WGS 84 lon/lat, no crs member; 6 decimals is about 0.1 m
-        "geojson": dict(driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=6, WRITE_NAME="NO"),
-        "gpkg": dict(driver="GPKG"),
-        "kml": dict(driver="KML", dataset_options={"NameField": "location",
-                                                   "DescriptionField": "notes"}),
-    }[fmt]
+    options = dict(_OGR_OPTIONS[fmt])
     try:
+        keep = _streamable(gdf, keep_unmapped)
+        if keep is not None:
+            return _stream_ogr(gdf, keep, temp, fmt, keep_unmapped, options)
+        rows = export_frame(gdf, keep_unmapped).drop(columns=["latitude", "longitude"], errors="ignore")
         pyogrio.write_dataframe(rows, temp, layer=_LAYER, use_arrow=True, **options)
+        return len(rows)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError, ValueError) as exc:
         raise ExportError(f"GDAL could not write {fmt}: {exc}") from None
+
+
+def _streamable(gdf: geopandas.GeoDataFrame, keep_unmapped: bool):
+    """The rows to write (bool array) when they can be streamed: at least one 2D point, no
+    other geometry type, no column needing pyogrio's object/time-zone conversions; else None."""
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    if keep_unmapped:
+        keep = np.ones(len(gdf), dtype=bool)
+    elif "status" in gdf:
+        keep = (gdf["status"] == "mapped").to_numpy()
+    else:
+        return None
+    geometry = gdf.geometry.array.to_numpy()[keep]
+    types = shapely.get_type_id(geometry)
+    present = types >= 0
+    if not present.any() or (types[present] != 0).any() or shapely.has_z(geometry[present]).any():
+        return None
+    for name, dtype in gdf.dtypes.items():
+        if name != gdf.geometry.name and (dtype == object or isinstance(dtype, pd.DatetimeTZDtype)):
+            return None
+    return keep
+
+
+def _stream_ogr(gdf: geopandas.GeoDataFrame, keep, temp: Path, fmt: str, keep_unmapped: bool,
+                options: dict) -> int:
+    """Write the ``keep`` rows of ``gdf`` (plain 2D points) as a stream of Arrow batches."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyogrio
+    import shapely
+    from geopandas.array import to_wkb
+
+    dropped = {*_DROPPED, "latitude", "longitude", *(() if keep_unmapped else ("status", "status_reason"))}
+    columns = [c for c in gdf.columns if c not in dropped]
+    geometry_name = gdf.geometry.name
+    crs = None
+    if gdf.crs is not None:
+        epsg = gdf.crs.to_epsg()
+        crs = f"EPSG:{epsg}" if epsg else gdf.crs.to_wkt("WKT1_GDAL")
+    if fmt == "geojson" and crs == "EPSG:4326":
+        # GDAL's RFC 7946 mode copies and "re-projects" every feature to WGS 84 lon/lat. 2D
+        # points already in EPSG:4326 and inside -180..180/-90..90 need none of it: the plain
+        # writer without an SRS (hence no "crs" member) writes the same bytes, faster.
+        points = gdf.geometry.array.to_numpy()[keep]
+        points = points[shapely.get_type_id(points) == 0]
+        x, y = shapely.get_x(points), shapely.get_y(points)
+        if not ((np.abs(x) > 180) | (np.abs(y) > 90) | shapely.is_empty(points)).any():
+            options.pop("RFC7946")
+            crs = None
+
+    def batches():
+        for start in range(0, len(gdf), _BATCH_ROWS):
+            rows = keep[start:start + _BATCH_ROWS]
+            if not rows.any():
+                continue
+            part = gdf.iloc[start:start + _BATCH_ROWS]
+            part = part[columns] if rows.all() else part[columns][rows]
+            frame = pd.DataFrame(part, copy=False)
+            frame[geometry_name] = to_wkb(part.geometry.array)
+            yield from pa.Table.from_pandas(frame, preserve_index=False).to_batches()
+
+    stream = batches()
+    first = next(stream)
+    reader = pa.RecordBatchReader.from_batches(first.schema, _chain(first, stream))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        warnings.filterwarnings("ignore", "No SRS set on layer", RuntimeWarning)
+        pyogrio.write_arrow(reader, temp, layer=_LAYER, geometry_name=geometry_name,
+                            geometry_type="Point", crs=crs, **options)
+    return int(keep.sum())
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def write_report(gdf: geopandas.GeoDataFrame, path: str | os.PathLike, *, force: bool = False,

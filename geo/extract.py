@@ -170,7 +170,9 @@ def _probe(text: str, mentions: list[Mention], gazetteer) -> list[Mention]:
     resolves them without fuzzy matching."""
     from gazetteer.mentions import STOP_WORDS
 
-    taken = [(m.start, m.end) for m in mentions]
+    taken = bytearray(len(text) + 1)  # 1 where a mention already sits
+    for m in mentions:
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     found: list[Mention] = []
     spans: list[tuple[int, int]] = []
     queue = [m for m in mentions if m.demonym is None]
@@ -186,7 +188,7 @@ def _probe(text: str, mentions: list[Mention], gazetteer) -> list[Mention]:
             base = max(0, m.start - 40)
             spans.append((base + prev.start(1), base + prev.end(1)))
         for s, e in spans:
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.find(1, s, e) >= 0:
                 continue
             surface = text[s:e]
             if surface.lower() in STOP_WORDS or any(w.lower() in STOP_WORDS for w in surface.split()):
@@ -196,7 +198,7 @@ def _probe(text: str, mentions: list[Mention], gazetteer) -> list[Mention]:
                 continue
             mention = Mention(s, e, surface, 0)
             found.append(mention)
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
             queue.append(mention)
         spans = []
     return found

@@ -90,8 +90,12 @@ _SIMPLE = re.compile(
     r"last\s+year|this\s+year)\b")
 
 
-_ANY_DATE = re.compile(r"\d|\b(?:" + _MONTH + r"|" + "|".join(WEEKDAYS) + r"|day|days|night|week|weeks|month|"
+_ANY_DATE = re.compile(r"\d|\b(?=[a-z])(?:" + _MONTH + r"|" + "|".join(WEEKDAYS) + r"|day|days|night|week|weeks|month|"
                        r"months|year|today|tonight|yesterday|morning|evening|ago|recent|recently)\b")
+#: Every month name holds one of these: a pattern naming a month needs one in the sentence
+#: (cheap substring tests that skip most patterns for most sentences).
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DIGIT = re.compile(r"\d")
 
 
 def find_dates(sentence: str, pub: dt.date | None) -> list[DateRef]:
@@ -113,20 +117,24 @@ def find_dates(sentence: str, pub: dt.date | None) -> list[DateRef]:
         sentence = "".join(c if len(c.lower()) != 1 else c.lower() for c in original)
     if not _ANY_DATE.search(sentence):
         return found
+    has_digit = _DIGIT.search(sentence) is not None
+    has_month = any(stem in sentence for stem in _MONTH_STEMS)
 
     def add(m: re.Match, first: dt.date | None, last: dt.date | None, precision: int, imprecise=False):
         if first is None or last is None or last < first:
             return
         found.append(DateRef(m.start(), m.end(), first, last, precision, imprecise, original[m.start():m.end()]))
 
-    for m in _RANGE_MDD.finditer(sentence):
-        _range(m, MONTHS[m.group(1).lower().rstrip(".")], m.group(2), m.group(3), m.group(4), pub, add)
-    for m in _RANGE_DDM.finditer(sentence):
-        _range(m, MONTHS[m.group(3).lower().rstrip(".")], m.group(1), m.group(2), m.group(4), pub, add)
-    for m in _ISO.finditer(sentence):
+    days = has_digit and has_month  # a month and a number: ranges, days, months of a year
+    if days:
+        for m in _RANGE_MDD.finditer(sentence):
+            _range(m, MONTHS[m.group(1).lower().rstrip(".")], m.group(2), m.group(3), m.group(4), pub, add)
+        for m in _RANGE_DDM.finditer(sentence):
+            _range(m, MONTHS[m.group(3).lower().rstrip(".")], m.group(1), m.group(2), m.group(4), pub, add)
+    for m in _ISO.finditer(sentence) if has_digit else ():
         day = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         add(m, day, day, 1)
-    for rx, mi, di, yi in ((_MD, 1, 2, 3), (_DM, 2, 1, 3)):
+    for rx, mi, di, yi in ((_MD, 1, 2, 3), (_DM, 2, 1, 3)) if days else ():
         for m in rx.finditer(sentence):
             if mi == 1 and m.group(1) == "may" and not original[m.start(1)].isupper():
                 continue  # "may 5" in lower case is the verb
@@ -134,7 +142,7 @@ def find_dates(sentence: str, pub: dt.date | None) -> list[DateRef]:
             year = int(m.group(yi)) if m.group(yi) else _guess_year(month, day, pub)
             d = _date(year, month, day) if year else None
             add(m, d, d, 1)
-    for m in _MONTH_YEAR.finditer(sentence):
+    for m in _MONTH_YEAR.finditer(sentence) if days else ():
         first, last = _month_span(int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")])
         part = (m.group(1) or "").lower()
         if part == "early":
@@ -144,13 +152,13 @@ def find_dates(sentence: str, pub: dt.date | None) -> list[DateRef]:
         elif part == "late":
             first = first + dt.timedelta(days=19)
         add(m, first, last, 3)
-    for m in _IN_MONTH.finditer(sentence):
+    for m in _IN_MONTH.finditer(sentence) if has_month else ():
         if pub is None or not original[m.start(1)].isupper():
             continue
         month = MONTHS[m.group(1).lower().rstrip(".")]
         year = pub.year if month <= pub.month else pub.year - 1
         add(m, *_month_span(year, month), 3)
-    for m in _IN_YEAR.finditer(sentence):
+    for m in _IN_YEAR.finditer(sentence) if has_digit else ():
         year = int(m.group(1))
         add(m, dt.date(year, 1, 1), dt.date(year, 12, 31), 3, True)
     if pub is not None:
@@ -178,19 +186,21 @@ def _range(m, month, d1, d2, year, pub, add) -> None:
 
 
 def _relative(sentence: str, pub: dt.date, add) -> None:
-    for m in _WEEKDAY.finditer(sentence):
+    # each pattern runs only when a word it needs is in the (lower-cased) sentence
+    has_day = "day" in sentence
+    for m in _WEEKDAY.finditer(sentence) if has_day else ():
         target = WEEKDAYS.index(m.group(2).lower())
         back = (pub.weekday() - target) % 7
         if (m.group(1) or "").lower() == "last" and back == 0:
             back = 7
         day = pub - back * DAY
         add(m, day, day + DAY if (m.group(3) or "").lower() == "night" else day, 1)
-    for m in _FOR_N.finditer(sentence):
+    for m in _FOR_N.finditer(sentence) if has_day or "night" in sentence or "week" in sentence else ():
         n = _num(m.group(1))
         if n:
             unit = 7 if m.group(2).lower() == "week" else 1
             add(m, pub - n * unit * DAY, pub, 1)
-    for m in _N_AGO.finditer(sentence):
+    for m in _N_AGO.finditer(sentence) if "ago" in sentence else ():
         n, unit = _num(m.group(1)), m.group(2).lower()
         if not n:
             continue
@@ -201,11 +211,12 @@ def _relative(sentence: str, pub: dt.date, add) -> None:
         else:
             year, month = divmod(pub.year * 12 + pub.month - 1 - n, 12)
             add(m, *_month_span(year, month + 1), 3)
-    for m in _OPEN.finditer(sentence):
+    for m in _OPEN.finditer(sentence) if has_day or "week" in sentence or "recent" in sentence else ():
         unit = (m.group(1) or "recently").lower()
         reach = OPEN_REACH["recently" if unit.startswith(("recent", "in recent")) else unit]
         add(m, pub - reach * DAY, pub - DAY, 3, True)
-    for m in _SIMPLE.finditer(sentence):
+    simple = any(w in sentence for w in ("today", "tonight", "this", "earlier", "yesterday", "last"))
+    for m in _SIMPLE.finditer(sentence) if simple else ():
         phrase = " ".join(m.group(1).lower().split())
         monday = pub - pub.weekday() * DAY
         if phrase in {"today", "tonight", "this morning", "this evening", "earlier in the day", "earlier today"}:

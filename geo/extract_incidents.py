@@ -45,13 +45,15 @@ _CUES: list[tuple[str, str, str]] = [
 ]
 _WEAK = len(_CUES) - 1
 #: All cues in one pattern, one named group per row ("r0", "r1", ...) of the table; it runs on
-#: the lower-cased sentence (much faster than a case-insensitive pattern).
-_ANY_CUE = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (_, _, p) in enumerate(_CUES)) + r")\b")
+#: the lower-cased sentence (much faster than a case-insensitive pattern). Every cue starts with
+#: a letter: the lookahead spares trying them all at the end of each word (twice as fast).
+_ANY_CUE = re.compile(r"\b(?=[a-z])(?:" + "|".join(f"(?P<r{i}>{p})" for i, (_, _, p) in enumerate(_CUES)) + r")\b")
 #: A cue within four words after these is what the sentence's event is about, not the event
 #: itself ("a protest against the shelling", "solidarity over the Pahalgam attack", "in the wake
 #: of the attack"); what a statement condemns still counts when nothing else does.
 _REACTION = {"against", "over", "mourn", "mourns", "mourned", "mourning", "wake", "response", "retaliation"}
 _CONDEMN = {"condemn", "condemns", "condemned", "condemning", "denounce", "denounces", "denounced", "denouncing"}
+_SKIPS = (_REACTION | _CONDEMN, _REACTION)  # first pass: neither; then what is condemned counts
 #: Event types that are violence (an incident sentence of this kind without a place of its own
 #: falls back to the article's area).
 VIOLENT = {BATTLES, REMOTE, VAC, RIOTS}
@@ -80,7 +82,7 @@ def find_cue(sentence: str) -> Cue | None:
     if len(low) != len(sentence):  # a character that lower-cases to two: keep offsets exact
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in sentence)
     found = [(int(m.lastgroup[1:]), m) for m in _ANY_CUE.finditer(low)]
-    for skip in (_REACTION | _CONDEMN, _REACTION):
+    for skip in _SKIPS:
         for row, m in sorted(found, key=lambda f: (f[0], f[1].start())):
             if skip.intersection(low[max(0, m.start() - 50):m.start()].split()[-4:]):
                 continue
@@ -129,6 +131,12 @@ def find_fatalities(sentence: str) -> int | None:
 
 _MILITARY = r"(?:troops|army|soldiers|forces|military|rangers|border guards?|jawans|air force|navy|bsf)"
 _GOVERNMENT = r"(?:government|minister|ministry|prime minister|president|foreign secretary|officials?|delegation|counterpart|defence minister)"
+# a country's troops or officials: "Pakistani troops", "Japan's defence minister"
+_MILITARY_AFTER = re.compile(r"[\w'’]+\s+(?:[\w-]+\s+){0,2}?" + _MILITARY + r"\b")
+_GOVERNMENT_AFTER = re.compile(r"[\w'’]+\s+(?:[\w-]+\s+){0,2}?" + _GOVERNMENT + r"\b")
+_ARMED_GROUP = re.compile(r"\b(?:militants?|terrorists?|gunmen|insurgents?|rebels?)\b|\bterror(?:ist)? attack")
+_CIVILIANS = re.compile(r"\b(?:civilians?|tourists|pilgrims|villagers|innocent lives|residents)\b")
+_CROWD = re.compile(r"\b(?:protesters|demonstrators|residents|traders|students|workers|members)\b")
 
 
 def find_actors(sentence: str, countries: list[tuple[int, str]], cue: Cue, host: str = "") -> tuple[str, str]:
@@ -153,19 +161,19 @@ def find_actors(sentence: str, countries: list[tuple[int, str]], cue: Cue, host:
     low = sentence.lower()
     for offset, country in countries:
         tail = low[offset: offset + 60]
-        if re.match(r"[\w'’]+\s+(?:[\w-]+\s+){0,2}?" + _MILITARY + r"\b", tail):
+        if _MILITARY_AFTER.match(tail):
             actors.append((offset, f"Military Forces of {country}"))
-        elif meeting or re.match(r"[\w'’]+\s+(?:[\w-]+\s+){0,2}?" + _GOVERNMENT + r"\b", tail):
+        elif meeting or _GOVERNMENT_AFTER.match(tail):
             actors.append((offset, f"Government of {country}"))
         elif cue.event_type in (BATTLES, REMOTE) and 0 < cue.start - offset < 45:
             actors.append((offset, f"Military Forces of {country}"))  # "Pakistan has been violating"
-    for m in re.finditer(r"\b(?:militants?|terrorists?|gunmen|insurgents?|rebels?)\b|\bterror(?:ist)? attack", low):
+    for m in _ARMED_GROUP.finditer(low):
         actors.append((m.start(), "Unidentified armed group"))
-    for m in re.finditer(r"\b(?:civilians?|tourists|pilgrims|villagers|innocent lives|residents)\b", low):
-        if cue.event_type == VAC or cue.event_type == REMOTE:
+    if cue.event_type == VAC or cue.event_type == REMOTE:
+        for m in _CIVILIANS.finditer(low):
             actors.append((max(m.start(), cue.end), "Civilians"))
-    for m in re.finditer(r"\b(?:protesters|demonstrators|residents|traders|students|workers|members)\b", low):
-        if cue.event_type in (PROTESTS, RIOTS):
+    if cue.event_type in (PROTESTS, RIOTS):
+        for m in _CROWD.finditer(low):
             actors.append((m.start(), ("Rioters" if cue.event_type == RIOTS else "Protesters")))
     if meeting and host and f"Government of {host}" not in {a for _, a in actors}:
         actors.append((len(low), f"Government of {host}"))

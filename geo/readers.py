@@ -77,9 +77,12 @@ def read_table(path: str | os.PathLike, fmt: str | None = None, encoding: str | 
               "geojson": _read_geojson, "gpkg": _read_ogr, "geoparquet": _read_geoparquet}.get(fmt)
     if reader is None:
         raise InputError(f"{fmt} input is not a table", file=str(path))
-    if fmt in ("csv", "json", "jsonl", "geojson"):
-        return reader(path, encoding)
-    return reader(path)
+    try:
+        if fmt in ("csv", "json", "jsonl", "geojson"):
+            return reader(path, encoding)
+        return reader(path)
+    except RecursionError:  # json: arrays or objects nested thousands deep
+        raise InputError("values are nested too deeply to read", file=str(path)) from None
 
 
 def _check_file(path: Path) -> None:
@@ -251,14 +254,19 @@ def _arrow_csv(path: Path, encoding: str, delimiter: str, header: list[str], hea
 
 
 def _plain_lines(path: Path, header_lines: int, records: int) -> list[int] | range | None:
-    """Line numbers when every record is one line and no line is blank, else None."""
-    newlines, last = 0, b"\n"
+    """Line numbers when every record is one line and no line is blank, else None.
+
+    None too when the file holds an odd number of ``"``: a quote may be left open at the end,
+    which Arrow accepts but the line scan reports.
+    """
+    newlines, quotes, last = 0, 0, b"\n"
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 24), b""):
             newlines += chunk.count(b"\n")
+            quotes += chunk.count(b'"')
             last = chunk[-1:]
     physical = newlines + (last != b"\n")
-    if physical != header_lines + records:
+    if physical != header_lines + records or quotes % 2:
         return None
     return range(header_lines + 1, header_lines + records + 1)
 

@@ -321,7 +321,7 @@ def _numbers(frame: pd.DataFrame, problems: list) -> None:
 
     raw = frame["fatalities"]
     number = pd.to_numeric(raw.where(raw != ""), errors="coerce")
-    bad = (raw != "") & (number.isna() | (number < 0) | (number % 1 != 0))
+    bad = (raw != "") & (number.isna() | (number < 0) | (number % 1 != 0) | (number >= 2**53))
     problems.append(("fatalities", bad, lambda rows, raw=raw: "'" + raw[rows] + "' is not a whole number >= 0"))
     frame["fatalities"] = number.where(~bad).astype("Float64").round().astype("Int64")
 

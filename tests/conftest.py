@@ -32,29 +32,37 @@ def _is_loopback(address) -> bool:
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Fail any connection to a non-loopback address (loopback stand-in servers are allowed)."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
+    """Fail any connection to a non-loopback address or host-name lookup (loopback stand-in
+    servers are allowed). Each attempt raises :class:`NetworkBlocked` and is also recorded, so
+    the test fails at teardown even when the code under test swallowed the exception; a test
+    that makes attempts on purpose clears the yielded list."""
+    attempts: list[str] = []
+
+    def blocked(message: str) -> NetworkBlocked:
+        attempts.append(message)
+        return NetworkBlocked(message)
 
     def guarded(method):
         def connect(self, address):
             if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
-                raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+                raise blocked(f"test tried to reach the network: {address!r}")
             return method(self, address)
         return connect
 
-    monkeypatch.setattr(socket.socket, "connect", guarded(real_connect))
-    monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
-    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo(socket.getaddrinfo))
+    def lookup(real):
+        def resolve(host, *args, **kwargs):
+            name = host.decode() if isinstance(host, bytes) else host
+            if name not in (None, "localhost") and not _is_ip_loopback(name):
+                raise blocked(f"test tried to resolve a host name: {name!r}")
+            return real(host, *args, **kwargs)
+        return resolve
 
-
-def _guarded_getaddrinfo(real):
-    def getaddrinfo(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else host
-        if name not in (None, "localhost") and not _is_ip_loopback(name):
-            raise NetworkBlocked(f"test tried to resolve a host name: {name!r}")
-        return real(host, *args, **kwargs)
-    return getaddrinfo
+    monkeypatch.setattr(socket.socket, "connect", guarded(socket.socket.connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded(socket.socket.connect_ex))
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        monkeypatch.setattr(socket, name, lookup(getattr(socket, name)))
+    yield attempts
+    assert attempts == [], f"network attempts (some swallowed by the code under test): {attempts}"
 
 
 def _is_ip_loopback(name: str) -> bool:

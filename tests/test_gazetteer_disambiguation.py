@@ -113,3 +113,36 @@ def test_to_dict_contract(gz):
                 "precision_km", "geo_precision", "confidence", "reason", "source", "candidates"):
         assert key in d
     assert d["geo_precision"] == 1 and d["source"] == "geonames" and d["candidates"]
+
+
+def _doc(gz, text, names):
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    return gz.resolve_document(text, spans)
+
+
+def test_parent_is_the_reading_that_holds_its_child(gz):
+    # "Atlanta, Georgia": the US state, because it holds Atlanta; "Tbilisi, Georgia": the country
+    atlanta, georgia = _doc(gz, "Flights from Atlanta, Georgia were cancelled.", ("Atlanta", "Georgia"))
+    assert atlanta.place.country == "US"
+    assert georgia.place.kind == "admin1" and georgia.place.country == "US"
+    assert "holds Atlanta" in georgia.reason
+    tbilisi, georgia = _doc(gz, "Protesters in Tbilisi, Georgia, marched.", ("Tbilisi", "Georgia"))
+    assert georgia.place.kind == "country" and georgia.place.country == "GE"
+
+
+def test_big_city_named_like_its_state_is_the_city(gz):
+    sao_paulo = gz.resolve("Sao Paulo").place
+    assert sao_paulo.kind == "city" and _km(sao_paulo, -23.55, -46.63) < 5
+    assert gz.resolve("Khartoum").place.kind in ("capital", "city")
+    # Quebec City holds under a fifth of the province's people: the province stays
+    assert gz.resolve("Quebec").place.kind == "admin1"
+
+
+def test_a_far_away_village_in_a_document_is_doubtful(gz):
+    alone = gz.resolve("Piccadilly")
+    picc, london, england = _doc(gz, "Crowds gathered in Piccadilly before marching through London in England.",
+                                 ("Piccadilly", "London", "England"))
+    assert london.place.country == "GB"
+    # the only Piccadilly in the data is a village in Western Australia: kept, but flagged
+    assert picc.place.country == "AU" and picc.confidence < 0.6 * alone.confidence
+    assert "far from the other places named" in picc.reason

@@ -104,3 +104,40 @@ def test_consonant_skeleton_only_with_context(gz):
 
 def test_stripped_key_ranks_below_the_full_name(gz):
     assert gz.resolve("Kashmir").place.name == "Kashmir"      # not "Kashmir Valley"
+
+
+def test_compass_word_names_part_of_a_place(gz):
+    res = gz.resolve("North Dallas", Context(country="US"))
+    assert res.place.name == "Dallas" and res.place.country == "US"
+    assert "part of a named place" in res.reason and res.confidence < 0.75
+    assert gz.resolve("Northern Europe").place.kind == "continent"
+    assert gz.resolve("South West England").place.name == "England"
+    # below country level the context must agree: no Plateau State (Nigeria) for Haiti's Centre
+    assert not gz.resolve("Central Plateau", Context(country="HT")).resolved
+
+
+def test_abbreviated_and_full_words_meet(gz):
+    st_marc = gz.resolve("St. Marc")
+    assert st_marc.place.name == "Saint-Marc" and st_marc.place.country == "HT"
+    saint_louis = gz.resolve("Saint Louis")               # St. Louis, Missouri is among the readings
+    assert "US" in {saint_louis.place.country} | {p.country for p, _ in saint_louis.candidates}
+
+
+def test_acronyms_match_listed_abbreviations_not_town_names(gz):
+    assert not gz.resolve("EU").resolved                    # not the French town of Eu
+    assert gz.resolve("Eu").place.country == "FR"
+    assert gz.resolve("NY").place.name == "New York City"   # GeoNames lists NY as an alternate name
+    assert gz.resolve("UK").place.country == "GB"
+
+
+def test_admin_areas_match_without_local_words_for_their_kind(gz):
+    res = gz.resolve("Pangandaran")                         # GeoNames: "Kabupaten Pangandaran"
+    assert res.place.kind == "admin2" and res.place.country == "ID"
+
+
+def test_airports_and_air_bases_by_full_name(gz):
+    base = gz.resolve("Nur Khan Air Base").place
+    assert base.kind == "airport" and base.country == "PK" and base.source == "airportsdata"
+    assert gz.resolve("Awantipur Air Force Station").place.country == "IN"
+    # an airport never takes a bare town name
+    assert gz.resolve("Jammu").place.kind != "airport"

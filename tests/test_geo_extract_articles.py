@@ -14,7 +14,7 @@ from geo.extract import COLUMNS, extract, read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "2025-05-05-india-japan-defence-talks.txt"
-GOLD = Path("/work/shared/gold")
+GOLD = Path(__file__).parent / "data" / "gold"  # a copy of the shared gold answers
 ARTICLES = Path(__file__).parent / "data" / "articles"
 EXPECTED = Path(__file__).parent / "data" / "articles_expected"
 
