@@ -112,12 +112,16 @@ def generate(path: Path, rows: int, *, seed: int = 0, distinct: int = 20000,
     frame.to_csv(path, index=False)
 
 
-def measure(argv: list[str]) -> tuple[float, float, int]:
-    """Run a process; return (seconds, peak resident MiB, exit code)."""
+def measure(argv: list[str]) -> tuple[float, float, int, float]:
+    """Run a process; return (seconds, peak resident MiB, exit code, CPU seconds).
+
+    CPU seconds (user + system) are the steadier figure on a machine shared with other work.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime)
 
 
 def main() -> None:
@@ -129,7 +133,8 @@ def main() -> None:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     exe = [sys.executable, "-m", "geo"]
-    print("rows,format,incidentmap_s,incidentmap_peak_mib,floor_s,floor_peak_mib,time_ratio,exit")
+    print("rows,format,incidentmap_s,incidentmap_cpu_s,incidentmap_peak_mib,"
+          "floor_s,floor_cpu_s,floor_peak_mib,time_ratio,exit")
     for rows in args.rows:
         data = args.workdir / f"acled_{rows}.csv"
         if not data.exists():
@@ -137,13 +142,14 @@ def main() -> None:
         for fmt in args.formats:
             out = args.workdir / f"out_{rows}.{fmt}"
             ours = measure([*exe, "export", str(data), "-o", str(out), "--force"])
-            floor = (float("nan"), float("nan"), 0)
+            floor = (float("nan"), float("nan"), 0, float("nan"))
             if not args.no_floor:
                 floor_out = args.workdir / f"floor_{rows}.{fmt}"
                 floor_out.unlink(missing_ok=True)
                 floor = measure([sys.executable, "-c", FLOOR, str(data), str(floor_out)])
-            print(f"{rows},{fmt},{ours[0]:.1f},{ours[1]:.0f},{floor[0]:.1f},{floor[1]:.0f},"
-                  f"{ours[0] / floor[0]:.2f},{ours[2]}", flush=True)
+            print(f"{rows},{fmt},{ours[0]:.1f},{ours[3]:.1f},{ours[1]:.0f},"
+                  f"{floor[0]:.1f},{floor[3]:.1f},{floor[1]:.0f},{ours[0] / floor[0]:.2f},{ours[2]}",
+                  flush=True)
 
 
 if __name__ == "__main__":

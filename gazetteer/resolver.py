@@ -126,6 +126,7 @@ class Gazetteer:
         # a document's parents ("X, Y") recur in every round of resolve_document: read each once
         self._parent_rows = lru_cache(maxsize=100_000)(self._parent_rows)
         self._alone = lru_cache(maxsize=100_000)(self._alone)
+        self._place = lru_cache(maxsize=100_000)(self._place)     # Place is frozen: share it
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -689,6 +690,7 @@ def _stamp(path: str | Path) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
+@lru_cache(maxsize=262_144)
 def _mention_key(name: str) -> str:
     return strip_generic(fold(name))
 

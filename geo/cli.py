@@ -28,13 +28,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (GazetteerError, GeoError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except Exception as exc:
             # maps (folium) is imported only by the commands that draw: a MapError can only
             # exist once maps.errors is loaded, and `resolve` must start fast without it
             errors = sys.modules.get("maps.errors")
             if errors is not None and isinstance(exc, errors.MapError):
-                raise click.ClickException(str(exc)) from None
+                raise click.ClickException(printable(str(exc))) from None
             raise
 
 
@@ -56,9 +56,15 @@ def main(verbose: int, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
 
 
+def printable(text: str) -> str:
+    """Text from input files made safe for a terminal: control, format and line-separator
+    characters (escape sequences, bidi overrides, line breaks) shown as ``\\x..`` escapes."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def echo_err(message: str) -> None:
-    """Write a diagnostic line to stderr."""
-    click.echo(message, err=True)
+    """Write a diagnostic line to stderr (through :func:`printable`)."""
+    click.echo(printable(message), err=True)
 
 
 # -- records: map and export (records engineer) -----------------------------------------------

@@ -155,6 +155,7 @@ def _streamable(gdf: geopandas.GeoDataFrame, keep_unmapped: bool):
 def _stream_ogr(gdf: geopandas.GeoDataFrame, keep, temp: Path, fmt: str, keep_unmapped: bool,
                 options: dict) -> int:
     """Write the ``keep`` rows of ``gdf`` (plain 2D points) as a stream of Arrow batches."""
+    import itertools
     import warnings
 
     import numpy as np
@@ -187,26 +188,25 @@ def _stream_ogr(gdf: geopandas.GeoDataFrame, keep, temp: Path, fmt: str, keep_un
             rows = keep[start:start + _BATCH_ROWS]
             if not rows.any():
                 continue
-            part = gdf.iloc[start:start + _BATCH_ROWS]
-            part = part[columns] if rows.all() else part[columns][rows]
+            part = gdf.iloc[start:start + _BATCH_ROWS][columns]
             frame = pd.DataFrame(part, copy=False)
             frame[geometry_name] = to_wkb(part.geometry.array)
-            yield from pa.Table.from_pandas(frame, preserve_index=False).to_batches()
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if table.schema.field(geometry_name).type != pa.binary():   # all null in this batch
+                table = table.set_column(table.schema.get_field_index(geometry_name),
+                                         pa.field(geometry_name, pa.binary()),
+                                         table[geometry_name].cast(pa.binary()))
+            yield from (table if rows.all() else table.filter(pa.array(rows))).to_batches()
 
     stream = batches()
     first = next(stream)
-    reader = pa.RecordBatchReader.from_batches(first.schema, _chain(first, stream))
+    reader = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], stream))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
         warnings.filterwarnings("ignore", "No SRS set on layer", RuntimeWarning)
         pyogrio.write_arrow(reader, temp, layer=_LAYER, geometry_name=geometry_name,
                             geometry_type="Point", crs=crs, **options)
     return int(keep.sum())
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 def write_report(gdf: geopandas.GeoDataFrame, path: str | os.PathLike, *, force: bool = False,

@@ -315,15 +315,20 @@ def _contains(text: str, big: ResolvedMention, small: ResolvedMention) -> bool:
     between_after = text[big.mention.end:small.mention.start]
     between_before = text[small.mention.end:big.mention.start]
     # "Delhi's Manekshaw Centre"; "villages of Poonch district, including Mendhar"
-    if re.fullmatch(r"['’]s?\s*(?:\([^)]{0,20}\)\s*)?|\s+\w+,?\s+(?:including|such as|like)\s+", between_after):
+    if _HOLDS_AFTER.fullmatch(between_after):
         return True
     # "Manekshaw Centre, Delhi", "Mendhar in Poonch", "Uri sector of Baramulla"
-    return bool(re.fullmatch(r"\s*(?:,|\b(?:in|of)\b|\b(?:sector|area|district|tehsil|town|village)\s+(?:of|in)\b)\s*(?:the\s+)?",
-                             between_before, re.I))
+    return bool(_HELD_BEFORE.fullmatch(between_before))
+
+
+_HOLDS_AFTER = re.compile(r"['’]s?\s*(?:\([^)]{0,20}\)\s*)?|\s+\w+,?\s+(?:including|such as|like)\s+")
+_HELD_BEFORE = re.compile(r"\s*(?:,|\b(?:in|of)\b|\b(?:sector|area|district|tehsil|town|village)\s+(?:of|in)\b)\s*"
+                          r"(?:the\s+)?", re.I)
+_NON_WORD = re.compile(r"\W+")
 
 
 def _same(a: str, b: str) -> bool:
-    return re.sub(r"\W+", "", a.lower()) == re.sub(r"\W+", "", b.lower())
+    return _NON_WORD.sub("", a.lower()) == _NON_WORD.sub("", b.lower())
 
 
 def _sentence_date(sentence: str, cue: Cue, pub: dt.date | None) -> tuple[DateRef | None, list[str]]:

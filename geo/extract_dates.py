@@ -211,7 +211,7 @@ def _relative(sentence: str, pub: dt.date, add) -> None:
         else:
             year, month = divmod(pub.year * 12 + pub.month - 1 - n, 12)
             add(m, *_month_span(year, month + 1), 3)
-    for m in _OPEN.finditer(sentence) if has_day or "week" in sentence or "recent" in sentence else ():
+    for m in _OPEN.finditer(sentence) if "days" in sentence or "weeks" in sentence or "recent" in sentence else ():
         unit = (m.group(1) or "recently").lower()
         reach = OPEN_REACH["recently" if unit.startswith(("recent", "in recent")) else unit]
         add(m, pub - reach * DAY, pub - DAY, 3, True)

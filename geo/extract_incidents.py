@@ -44,10 +44,12 @@ _CUES: list[tuple[str, str, str]] = [
     (VAC, "Attack", r"killed|died|dead|injured|wounded"),
 ]
 _WEAK = len(_CUES) - 1
-#: All cues in one pattern, one named group per row ("r0", "r1", ...) of the table; it runs on
-#: the lower-cased sentence (much faster than a case-insensitive pattern). Every cue starts with
-#: a letter: the lookahead spares trying them all at the end of each word (twice as fast).
-_ANY_CUE = re.compile(r"\b(?=[a-z])(?:" + "|".join(f"(?P<r{i}>{p})" for i, (_, _, p) in enumerate(_CUES)) + r")\b")
+#: All cues in one flat alternation, in table order; it runs on the lower-cased sentence (much
+#: faster than a case-insensitive pattern). Every cue starts with a letter: the lookahead spares
+#: trying them all at the end of each word. Groups per row would make it a third slower: the
+#: row of a match is found after it (:func:`_row_of`).
+_ANY_CUE = re.compile(r"\b(?=[a-z])(?:" + "|".join(p for _, _, p in _CUES) + r")\b")
+_ROWS = [re.compile(r"(?:" + p + r")\b") for _, _, p in _CUES]
 #: A cue within four words after these is what the sentence's event is about, not the event
 #: itself ("a protest against the shelling", "solidarity over the Pahalgam attack", "in the wake
 #: of the attack"); what a statement condemns still counts when nothing else does.
@@ -81,7 +83,7 @@ def find_cue(sentence: str) -> Cue | None:
     low = sentence.lower()
     if len(low) != len(sentence):  # a character that lower-cases to two: keep offsets exact
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in sentence)
-    found = [(int(m.lastgroup[1:]), m) for m in _ANY_CUE.finditer(low)]
+    found = [(_row_of(low, m), m) for m in _ANY_CUE.finditer(low)]
     for skip in _SKIPS:
         for row, m in sorted(found, key=lambda f: (f[0], f[1].start())):
             if skip.intersection(low[max(0, m.start() - 50):m.start()].split()[-4:]):
@@ -89,6 +91,20 @@ def find_cue(sentence: str) -> Cue | None:
             event_type, sub, _ = _CUES[row]
             return Cue(event_type, sub, m.start(), m.end(), sentence[m.start():m.end()], row == _WEAK)
     return None
+
+
+_ROW_OF: dict[str, int] = {}
+
+
+def _row_of(low: str, m: re.Match) -> int:
+    """The row of the cue table that a match of :data:`_ANY_CUE` comes from: the first row
+    whose cue matches at its start. That depends on the matched words alone (a match always
+    has a non-word character on either side), so it is looked up once per cue phrase (the
+    cue patterns have no unbounded repeats: a finite set)."""
+    row = _ROW_OF.get(m.group())
+    if row is None:
+        row = _ROW_OF[m.group()] = next(i for i, rx in enumerate(_ROWS) if rx.match(low, m.start()))
+    return row
 
 
 _NUM = r"(\d{1,3}(?:,\d{3})*|" + "|".join(k for k in NUMBER_WORDS if k != "a") + r")"

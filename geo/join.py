@@ -93,10 +93,9 @@ def to_geodataframe(events: pd.DataFrame, gazetteer: Any = None, *,
         picked[has_code] = np.asarray(table[column], dtype=dtype)[codes[has_code]]
         out[column] = picked
 
-    def spread(texts: list[str]) -> pd.Series:
-        """Per-distinct-key texts -> per-row str Series ("" where a row has no key)."""
-        array = pd.array([*texts, ""], dtype="str")
-        return pd.Series(array.take(np.where(has_code, codes, len(texts))), index=frame.index)
+    def pick(texts: list[str], index) -> pd.Series:
+        """``texts[index]`` per row as a str Series: one Arrow take, no per-row temporaries."""
+        return pd.Series(pd.array(texts, dtype="str").take(index), index=frame.index)
 
     # Rows with coordinates: keep them, compare with the resolved place.
     distance = _haversine_km(lat, lon, out["r_lat"], out["r_lon"])
@@ -107,14 +106,19 @@ def to_geodataframe(events: pd.DataFrame, gazetteer: Any = None, *,
     mapped = pending & (has_coords | found)
     unresolved = pending & ~mapped
 
-    resolved_name = spread(table["resolved_name"]).where(found, "")
-    agree = spread([f"coordinates from input; agree with {r!r}" for r in table["resolved_name"]])
-    reason = spread(table["resolve_reason"]).where(found, "")
-    reason = reason.where(~has_coords, agree.where(found, "coordinates from input")).where(pending, "")
-    status_reason = frame["status_reason"].where(~unresolved, spread(
-        [f"{key[0]!r} not resolved: {why or 'no match'}"
-         for key, why in zip(table["key"], table["resolve_reason"])]
-    ).where(has_code, "no location, admin2, admin1, country or coordinates"))
+    # Texts are built per distinct key, then spread to the rows by index: with k keys, index
+    # i < k is key i's text, and the fixed texts follow the per-key ones.
+    k = len(table["key"])
+    resolved_name = pick([*table["resolved_name"], ""], np.where(found, codes, k))
+    agree = [f"coordinates from input; agree with {r!r}" for r in table["resolved_name"]]
+    reason = pick([*table["resolve_reason"], *agree, "coordinates from input", ""],
+                  np.where(has_coords, np.where(found, k + codes, 2 * k),
+                           np.where(found, codes, 2 * k + 1)))
+    not_resolved = [f"{key[0]!r} not resolved: {why or 'no match'}"
+                    for key, why in zip(table["key"], table["resolve_reason"])]
+    status_reason = frame["status_reason"].where(~unresolved, pick(
+        [*not_resolved, "no location, admin2, admin1, country or coordinates"],
+        np.where(has_code, codes, k)))
     status_field = frame["status_field"].where(~unresolved, "location")
     if disagree.any():
         idx = np.flatnonzero(disagree)
@@ -123,8 +127,7 @@ def to_geodataframe(events: pd.DataFrame, gazetteer: Any = None, *,
         reason.iloc[idx] = texts
         status_reason.iloc[idx] = texts
         status_field.iloc[idx] = "latitude,longitude"
-    status = frame["status"].where(~pending, pd.Series(np.where(mapped, "mapped", "unresolved"),
-                                                       index=frame.index, dtype="str"))
+    status = frame["status"].where(~pending, pick(["unresolved", "mapped"], mapped.astype("intp")))
 
     geo_precision = frame["geo_precision"].astype("Int64")
     derived = pd.array(np.where(has_coords, 1, out["geo_precision"]), dtype="Int64")

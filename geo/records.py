@@ -284,8 +284,8 @@ def _dates(frame: pd.DataFrame, dayfirst: bool | None, problems: list) -> None:
                      + frame["event_date"][rows] + "'"))
     given = pd.to_numeric(frame["time_precision"].where(frame["time_precision"] != ""), errors="coerce")
     bad_tp = (frame["time_precision"] != "") & ~given.isin([1, 2, 3])
-    problems.append(("time_precision", bad_tp,
-                     lambda rows: "'" + frame["time_precision"][rows] + "' is not 1 (day), 2 (week) or 3 (month)"))
+    problems.append(("time_precision", bad_tp, lambda rows, raw=frame["time_precision"]:
+                     "'" + raw[rows] + "' is not 1 (day), 2 (week) or 3 (month)"))
     tp = pd.concat([pd.to_numeric(precision), given.where(~bad_tp)], axis=1).max(axis=1)
     frame["event_date"] = start.where(ok, frame["event_date"]).astype("str")
     frame["end_date"] = final_end.where(ok & ~backwards.fillna(False), frame["end_date"]).astype("str")

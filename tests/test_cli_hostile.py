@@ -3,7 +3,8 @@
 Every broken file gives one clear line on stderr naming the file (and line and field where
 there is one) and exit 1; bad values make only their row invalid; outputs are atomic, never
 written onto an input nor into a folder that cannot be written; the same input gives the same
-bytes in another process; map, export, extract and resolve make no network attempt at all.
+bytes in another process; map, export, extract and resolve make no network attempt at all;
+control characters from a file never reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ BROKEN = {
     "long.csv": (b"a" * 10_000_000, "longer than", 1, None),
     "longfield.csv": (H.encode() + b"2025-05-04,Poonch," + b"x" * 10_000_000 + b"\n", "longer than", 2, "notes"),
     "duplicate.csv": (b"event_date,location,location\n2025-05-04,a,b\n", "duplicate column", 1, "location"),
+    "noname.csv": (b"event_date,,location\n2025-05-04,a,b\n", "column 2 has an empty header", 1, None),
     "syntax.json": (b'[{"event_date": "2025-05-04", "location": "Poonch"},\n {"event_date" "x"}]',
                     "JSON syntax error", 2, None),
     "unclosed.json": (b'[{"event_date": "2025-05-04", "location": "Poonch"}', "JSON syntax error", 1, None),
@@ -126,26 +128,27 @@ def test_folders_and_missing_files_where_files_are_expected(tmp_path):
 
 def test_bad_values_make_only_their_row_invalid_and_the_rest_maps(tmp_path):
     data = tmp_path / "values.csv"
-    data.write_text("event_id_cnty,event_date,end_date,location,latitude,longitude,fatalities,notes\n"
-                    "OK1,2025-05-04,,Poonch,,,2,note-ok-1\n"
-                    "BAD1,2025-13-45,,Poonch,,,,note-bad-1\n"
-                    "BAD2,2025-05-04,,Poonch,123,74,,note-bad-2\n"
-                    "BAD3,2025-05-04,,Poonch,,,many,note-bad-3\n"
-                    "BAD4,2025-05-04,2025-05-01,Poonch,,,,note-bad-4\n"
-                    "BAD5,2025-05-04,,Poonch,,,99999999999999999999999,note-bad-5\n"
-                    "OK2,2025-05-05,,Rajouri,33.38,74.31,0,note-ok-2\n")
+    data.write_text("event_id_cnty,event_date,end_date,location,latitude,longitude,fatalities,notes,time_precision\n"
+                    "OK1,2025-05-04,,Poonch,,,2,note-ok-1,\n"
+                    "BAD1,2025-13-45,,Poonch,,,,note-bad-1,\n"
+                    "BAD2,2025-05-04,,Poonch,123,74,,note-bad-2,\n"
+                    "BAD3,2025-05-04,,Poonch,,,many,note-bad-3,\n"
+                    "BAD4,2025-05-04,2025-05-01,Poonch,,,,note-bad-4,\n"
+                    "BAD5,2025-05-04,,Poonch,,,99999999999999999999999,note-bad-5,\n"
+                    "BAD6,2025-05-04,,Poonch,,,,note-bad-6,4\n"
+                    "OK2,2025-05-05,,Rajouri,33.38,74.31,0,note-ok-2,1\n")
     out, report = tmp_path / "values.html", tmp_path / "unmapped.csv"
     result = run("map", data, "-o", out, "--report", report)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{out}\n"
-    assert "7 records read: 2 mapped, 0 unresolved, 5 invalid" in result.stderr.splitlines()
+    assert "8 records read: 2 mapped, 0 unresolved, 6 invalid" in result.stderr.splitlines()
     rows = [line.split(",", 5) for line in report.read_text().splitlines()[1:]]
     assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
         ("3", "BAD1", "invalid", "event_date"), ("4", "BAD2", "invalid", "latitude"),
         ("5", "BAD3", "invalid", "fatalities"), ("6", "BAD4", "invalid", "end_date"),
-        ("7", "BAD5", "invalid", "fatalities")]
+        ("7", "BAD5", "invalid", "fatalities"), ("8", "BAD6", "invalid", "time_precision")]
     assert "'2025-13-45'" in rows[0][5] and "'123'" in rows[1][5] and "'many'" in rows[2][5]
-    assert "before" in rows[3][5] and "'99999999999999999999999'" in rows[4][5]
+    assert "before" in rows[3][5] and "'99999999999999999999999'" in rows[4][5] and "'4'" in rows[5][5]
     html = out.read_text()
     assert "note-ok-1" in html and "note-ok-2" in html
     assert "note-bad" not in html
@@ -299,3 +302,23 @@ def test_default_commands_make_no_network_attempt(tmp_path, any_socket_use, monk
         assert result.exit_code == 0, (args, result.stderr)
     assert any_socket_use == []
     assert opened == [(tmp_path / "m.html").resolve().as_uri()]   # --open: a local file, nothing else
+
+
+def test_escape_sequences_from_a_file_never_reach_the_terminal(tmp_path):
+    """Values are echoed in the first problems and in errors: control characters (terminal
+    escape sequences, a bidi override) come out as visible escapes, not raw."""
+    data = tmp_path / "esc.csv"
+    data.write_text("event_date,location,latitude,longitude,fatalities\n"
+                    "2025-05-04,Qwx\x1b]0;pwned\x07zy,,,\n"
+                    "2025-05-04,Poonch,1\x1b[2J,2,\n"
+                    "2025-05-04,Poonch,,,\u202emany\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", str(data), "-o", str(tmp_path / "o.geojson")], color=True)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+    assert "latitude: '1\\x1b[2J' is not a number" in result.stderr
+    assert "fatalities: '\\u202emany'" in result.stderr
+    broken = tmp_path / "broken.geojson"
+    broken.write_bytes(geojson([feature({"type": "Line\x1b[2JString", "coordinates": []})]))
+    failed = CliRunner().invoke(main, ["map", str(broken), "-o", str(tmp_path / "o.html")], color=True)
+    assert failed.exit_code == 1 and "has a Line\\x1b[2JString geometry" in failed.stderr
+    assert "\x1b" not in failed.stderr

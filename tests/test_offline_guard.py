@@ -9,8 +9,11 @@ from tests.conftest import NetworkBlocked
 
 
 def test_outbound_connection_is_refused(no_network):
+    with socket.socket() as sock, pytest.raises(NetworkBlocked):
+        sock.settimeout(1)
+        sock.connect(("192.0.2.1", 80))  # TEST-NET-1, never routed; no lookup on the way
     with pytest.raises(NetworkBlocked):
-        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1, never routed
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
     no_network.clear()
 
 
