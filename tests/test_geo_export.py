@@ -86,6 +86,28 @@ def test_same_input_gives_byte_identical_geojson(tmp_path, seed_gdf):
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.parametrize("keep_unmapped", [False, True])
+def test_streamed_gdal_write_equals_a_one_shot_geodataframe_write(tmp_path, mixed_gdf, monkeypatch,
+                                                                  keep_unmapped):
+    """Exports stream to GDAL in Arrow batches (one row each here, so with --keep-unmapped some
+    batches hold only a null geometry); the files must match pyogrio's own one-shot write."""
+    import geo.export
+    from geopandas.testing import assert_geodataframe_equal
+
+    monkeypatch.setattr(geo.export, "_BATCH_ROWS", 1)
+    rows = geo.export.export_frame(mixed_gdf, keep_unmapped).drop(columns=["latitude", "longitude"])
+    streamed, plain = tmp_path / "streamed.geojson", tmp_path / "plain.geojson"
+    assert geo.write(mixed_gdf, streamed, keep_unmapped=keep_unmapped) == len(rows)
+    pyogrio.write_dataframe(rows, plain, layer="events", driver="GeoJSON", RFC7946="YES",
+                            COORDINATE_PRECISION=6, WRITE_NAME="NO")
+    assert streamed.read_bytes() == plain.read_bytes()
+    streamed, plain = tmp_path / "streamed.gpkg", tmp_path / "plain.gpkg"
+    geo.write(mixed_gdf, streamed, keep_unmapped=keep_unmapped)
+    pyogrio.write_dataframe(rows, plain, layer="events", driver="GPKG")
+    assert pyogrio.read_info(streamed)["geometry_type"] == pyogrio.read_info(plain)["geometry_type"]
+    assert_geodataframe_equal(pyogrio.read_dataframe(streamed), pyogrio.read_dataframe(plain))
+
+
 @pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".csv", ".parquet"])
 def test_export_import_round_trip_gives_the_same_records(tmp_path, seed_gdf, suffix):
     out = tmp_path / f"seed{suffix}"
