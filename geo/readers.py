@@ -153,15 +153,21 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return len(re.sub(r'"[^"]*"', "", line).split(delimiter)) - 1
 
 
+def _header_record(reader, path: Path) -> list[str]:
+    """The first record of a CSV reader; an error when it is missing or blank."""
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise InputError("no header line", file=str(path), line=1)
+    return header
+
+
 def _csv_lines(path: Path, encoding: str, delimiter: str) -> tuple[list[str], list[int]]:
     """Check every record's field count and return (header, start line of each record)."""
     lines: list[int] = []
     try:
         with open(path, encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter, strict=True)
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
-                raise InputError("no header line", file=str(path), line=1)
+            header = _header_record(reader, path)
             width, prev = len(header), reader.line_num
             for row in reader:
                 if not row:
@@ -225,9 +231,7 @@ def _header(path: Path, encoding: str, delimiter: str) -> tuple[list[str], int]:
     try:
         with open(path, encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter, strict=True)
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
-                raise InputError("no header line", file=str(path), line=1)
+            header = _header_record(reader, path)
             return [h.lstrip("\ufeff") for h in header], reader.line_num
     except UnicodeDecodeError:
         raise _decode_error(path, encoding) from None
