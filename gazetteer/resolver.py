@@ -540,9 +540,9 @@ class Gazetteer:
                     if d < 100:
                         c.why.append(f"{d:.0f} km from {near_row.name}")
                     elif fa > 0.3:
-                        c.why.append(f"same state as other places named")
+                        c.why.append("same state as other places named")
                 elif fc > 0.3:
-                    c.why.append(f"country of other places named")
+                    c.why.append("country of other places named")
             if area_word:       # "Poonch district": the district before the town
                 if r.kind in ("admin1", "admin2", "region"):
                     s += 1.5

@@ -123,12 +123,28 @@ def _check_outputs(output: Path, report: Path | None, force: bool, inputs) -> No
         check_output(report, force=force, inputs=[*inputs, output])
 
 
+def _gazetteer_for(overrides, online: bool):
+    """The gazetteer with the user's override files (and the opt-in online fallback)."""
+    from gazetteer import Gazetteer
+
+    resolver = None
+    if online:
+        import os
+
+        from gazetteer.online import OnlineResolver
+
+        # INCIDENTMAP_NOMINATIM points at another Nominatim server, e.g. http://127.0.0.1:8080
+        url = os.environ.get("INCIDENTMAP_NOMINATIM", "https://nominatim.openstreetmap.org")
+        scheme, _, domain = url.partition("://")
+        resolver = OnlineResolver(domain=domain.rstrip("/"), scheme=scheme)
+    return Gazetteer.load(overrides=list(overrides), online=resolver)
+
+
 def _load_records(inputs, input_format, encoding, columns, dayfirst, overrides):
     """Read the inputs and join them with the gazetteer -> the contract GeoDataFrame."""
     import geo
-    from gazetteer import Gazetteer
 
-    gz = Gazetteer.load(overrides=[str(p) for p in overrides] or None)
+    gz = _gazetteer_for(overrides, online=False)
     _stage(f"reading {len(inputs)} input(s)...")
     events = geo.read_events(inputs, format=input_format, encoding=encoding, columns=columns,
                              dayfirst=dayfirst, gazetteer=gz)
@@ -256,23 +272,6 @@ def export_command(inputs, input_format, encoding, columns, dayfirst, overrides,
 
 
 # ----------------------------------------------------------------------------- gazetteer commands
-
-def _gazetteer_for(overrides, online: bool):
-    """The gazetteer with the user's override files (and the opt-in online fallback)."""
-    from gazetteer import Gazetteer
-
-    resolver = None
-    if online:
-        import os
-
-        from gazetteer.online import OnlineResolver
-
-        # INCIDENTMAP_NOMINATIM points at another Nominatim server, e.g. http://127.0.0.1:8080
-        url = os.environ.get("INCIDENTMAP_NOMINATIM", "https://nominatim.openstreetmap.org")
-        scheme, _, domain = url.partition("://")
-        resolver = OnlineResolver(domain=domain.rstrip("/"), scheme=scheme)
-    return Gazetteer.load(overrides=list(overrides), online=resolver)
-
 
 def _parse_near(value: str | None):
     if value is None:
@@ -442,7 +441,7 @@ def gazetteer_search(text, country, limit, overrides):
     """
     from gazetteer import Context
 
-    gz = _gazetteer_for(overrides, False)
+    gz = _gazetteer_for(overrides, online=False)
     found = gz.search(text, Context(country=country) if country else None, limit=limit)
     if not found:
         echo_err(f"no candidates for {text!r}")
@@ -483,7 +482,6 @@ def extract_command(articles, output, mentions, pub_date, overrides, report, str
       incidentmap extract --mentions article.html -o mentions.jsonl
       cat article.txt | incidentmap extract - --date 2025-05-05
     """
-    from gazetteer import Gazetteer
     from geo.atomic import check_output, write_text
     from geo.errors import OutputError
     from geo.extract import OUTPUT_COLUMNS, extract, mention_dict
@@ -498,7 +496,7 @@ def extract_command(articles, output, mentions, pub_date, overrides, report, str
         check_output(output, force=force, inputs=inputs)
     if report:
         check_output(report, force=force, inputs=[*inputs, *([output] if output else [])])
-    gz = Gazetteer.load(overrides=[str(p) for p in overrides] or None)
+    gz = _gazetteer_for(overrides, online=False)
     results = extract(articles, gazetteer=gz, date=pub_date)
     for r in results:
         if r.article.pub_date is None:
