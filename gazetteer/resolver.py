@@ -49,6 +49,7 @@ _LIST_BEFORE = re.compile(r"[A-Z][\w'’.-]*\s*,\s*$")
 _LIST_AFTER = re.compile(r"\s*(?:,\s*(?:and\b|or\b)?|\band\b|\bor\b|&)\s*((?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3})")
 # "... and South America": the head noun a compass word before "and" shares
 _ELLIPSIS = re.compile(r"\s+(?:and|or|&)\s+(?:[A-Z][\w'’-]*\s+){1,2}?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\b")
+PARENT_SLACK_KM = 50.0
 # how large an area is, for telling "Town, Province, Country" from a list of equals
 _LEVEL = {"admin2": 1, "admin1": 2, "country": 3, "region": 4, "sea": 4, "continent": 5}
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+(.+)$")
@@ -135,6 +136,7 @@ class Gazetteer:
         self._admin_codes: dict[tuple[str, frozenset[str]], str | None] = {}   # see _admin_code
         # a document's parents ("X, Y") recur in every round of resolve_document: read each once
         self._parent_rows = lru_cache(maxsize=100_000)(self._parent_rows)
+        self._parent_readings = lru_cache(maxsize=100_000)(self._parent_readings)
         self._alone = lru_cache(maxsize=100_000)(self._alone)
         self._place = lru_cache(maxsize=100_000)(self._place)     # Place is frozen: share it
 
@@ -479,6 +481,12 @@ class Gazetteer:
         best = max(rows, key=lambda r: r.pop)
         return best.a2 or best.a1
 
+    def _parent_readings(self, parent: str) -> tuple[Row, ...]:
+        """Every reading of a parent name, towns included ("Mendhar, Poonch": the district
+        or the town of Poonch in India as much as the district in Pakistan)."""
+        cands, _ = self._candidates(parent, _Hints(), False)
+        return tuple(c.row for c in cands)
+
     def _parent_rows(self, parent: str) -> list[Row]:
         """Readings of an "X, Y" / "X in Y" parent: the likeliest first, then the other
         country or state readings of the same name (at most three in all)."""
@@ -522,10 +530,10 @@ class Gazetteer:
                 return self._in_parent(query, name, hints.parent_areas[0])
             return Resolution(query, None, 0.0, note or "no match in the gazetteer")
         self._score(cands, hints, doc, _mention_key(name), _area_word(name))
-        if hints.parent_areas:      # "Stroud, Ontario": never a Stroud outside Ontario
+        if hints.parent_areas:      # "Stroud, Ontario": never a Stroud far from every Ontario
             best = max(cands, key=lambda c: c.score).row
             if (_LEVEL.get(best.kind, 0) < _LEVEL[hints.parent_areas[0].kind]
-                    and not any(_within(best, area) or _inside(best, area) for area in hints.parent_areas)):
+                    and not any(_near_parent(best, p) for p in self._parent_readings(parent))):
                 return self._in_parent(query, name, hints.parent_areas[0])
         return self._answer(query, cands, keep, note)
 
@@ -738,6 +746,14 @@ def _within(r: Row, area: Row) -> bool:
     if area.kind == "admin1":
         return r.cc == area.cc and r.a1 == area.a1
     return r.cc == area.cc and r.a2 == area.a2
+
+
+def _near_parent(r: Row, parent: Row) -> bool:
+    """Whether a place can lie in a reading of its stated parent: by its codes, inside the
+    parent's extent, or within the parent's radius plus PARENT_SLACK_KM (the sources'
+    extents of districts are drawn round their towns and miss outlying valleys)."""
+    return (_within(r, parent) or _inside(r, parent)
+            or haversine_km(r.lat, r.lon, parent.lat, parent.lon) <= parent.radius + PARENT_SLACK_KM)
 
 
 def _inside(r: Row, area: Row) -> bool:
