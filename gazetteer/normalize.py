@@ -94,6 +94,7 @@ _TRANSLIT_RULES = (
 )
 
 
+@lru_cache(maxsize=262_144)
 def translit_key(key: str) -> str:
     """South Asian romanisation key of a folded name.
 
@@ -120,6 +121,7 @@ def translit_key(key: str) -> str:
     return "~" + text if len(text) >= 3 else ""
 
 
+@lru_cache(maxsize=262_144)
 def skeleton_key(key: str) -> str:
     """Consonant skeleton of a transliteration key: Pehalgam/Pahalgam, Sundarbani/Sunderbani.
 

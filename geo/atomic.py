@@ -19,7 +19,7 @@ from geo.readers import EXTENSIONS
 
 def check_output(path: str | os.PathLike, *, force: bool = False,
                  inputs: Iterable[str | os.PathLike] = ()) -> Path:
-    """Check that ``path`` may be written; create its folder when missing.
+    """Check that ``path`` may be written (a missing folder is created when it is written).
 
     Parameters
     ----------
@@ -54,13 +54,13 @@ def check_output(path: str | os.PathLike, *, force: bool = False,
                               "as an input; write it elsewhere")
     if target.exists() and not force:
         raise OutputError(f"{target}: exists; pass --force to replace it")
+    # a missing folder is made only when the output is written (a failed run leaves none)
     folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot create folder {folder} ({exc.strerror or exc})") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{target}: folder {folder} is not writable")
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError(f"{target}: cannot create folder {folder} ({existing} is a file)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{target}: folder {existing} is not writable")
     return target
 
 
@@ -75,11 +75,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         When the temporary folder cannot be created (folder unwritable).
     """
     target = Path(path)
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]     # deepest first
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix=f".incidentmap-{target.name}-", suffix=".tmp",
                                         dir=target.parent))
     except OSError as exc:
         raise OutputError(f"{target}: cannot write in {target.parent} ({exc.strerror or exc})") from None
+    done = False
     temp = workdir / target.name
     try:
         yield temp
@@ -89,12 +92,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.umask(mask)
         os.chmod(temp, 0o666 & ~mask)
         os.replace(temp, target)
+        done = True
     except OSError as exc:
         if isinstance(exc, OutputError):
             raise
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        for folder in made if not done else ():
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:

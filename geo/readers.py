@@ -221,7 +221,7 @@ def _read_csv(path: Path, encoding: str | None):
         if len(lines) != len(frame):
             raise InputError(f"{len(frame)} records parsed but {len(lines)} found by line scan; "
                              "check quoting", file=str(path))
-    _check_field_lengths(path, frame, lines)
+    _check_fields(path, frame, lines)
     frame["source_line"] = lines
     return frame
 
@@ -275,18 +275,24 @@ def _plain_lines(path: Path, header_lines: int, records: int) -> list[int] | ran
     return range(header_lines + 1, header_lines + records + 1)
 
 
-def _check_field_lengths(path: Path, frame, lines) -> None:
+def _check_fields(path: Path, frame, lines) -> None:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     limit = csv.field_size_limit()
     for name in frame.columns:
-        lengths = pc.utf8_length(pa.array(frame[name].array))
+        values = pa.array(frame[name].array)
+        lengths = pc.utf8_length(values)
         if pc.max(lengths).as_py() > limit:
             row = int(np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > limit)[0])
             raise InputError(f"a field is longer than {limit} characters; not an event table?",
                              file=str(path), line=lines[row], field=name)
+        nul = pc.match_substring(values, "\x00")      # past the sniffed head, which is checked whole
+        if pc.any(nul).as_py():
+            row = int(np.flatnonzero(nul.to_numpy(zero_copy_only=False))[0])
+            raise InputError("holds a NUL byte: a binary file or a damaged table", file=str(path),
+                             line=lines[row], field=name)
 
 
 def _check_headers(path: Path, header: list[str]) -> None:

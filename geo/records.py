@@ -321,9 +321,11 @@ def _numbers(frame: pd.DataFrame, problems: list) -> None:
 
     raw = frame["fatalities"]
     number = pd.to_numeric(raw.where(raw != ""), errors="coerce")
-    bad = (raw != "") & (number.isna() | (number < 0) | (number % 1 != 0) | (number >= 2**53))
+    huge = (raw != "") & (number >= 2**53)
+    bad = (raw != "") & ~huge & (number.isna() | (number < 0) | (number % 1 != 0))
     problems.append(("fatalities", bad, lambda rows, raw=raw: "'" + raw[rows] + "' is not a whole number >= 0"))
-    frame["fatalities"] = number.where(~bad).astype("Float64").round().astype("Int64")
+    problems.append(("fatalities", huge, lambda rows, raw=raw: "'" + raw[rows] + "' is too large (at most 2^53 - 1)"))
+    frame["fatalities"] = number.where(~(bad | huge)).astype("Float64").round().astype("Int64")
 
 
 def _mark_duplicate_ids(frame: pd.DataFrame) -> None:

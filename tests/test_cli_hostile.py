@@ -53,6 +53,8 @@ BROKEN = {
     "quote.csv": ((H + '2025-05-04,Poonch,"open\n2025-05-05,Rajouri,b\n').encode(), "unterminated quoted", 2, None),
     "lastquote.csv": ((H + '2025-05-04,Poonch,ok\n2025-05-05,Rajouri,"open\n').encode(), "unterminated quoted", 3, None),
     "latin1.csv": (H.encode() + b"2025-05-04,Poonch,caf\xe9\n", "not valid UTF-8", 2, None),
+    "latenul.csv": ((H + "2025-05-04,Poonch,a\n" * 4000 + "2025-05-04,Poonch,b\x00c\n").encode(), "NUL byte", 4002,
+                    "notes"),
     "long.csv": (b"a" * 10_000_000, "longer than", 1, None),
     "longfield.csv": (H.encode() + b"2025-05-04,Poonch," + b"x" * 10_000_000 + b"\n", "longer than", 2, "notes"),
     "duplicate.csv": (b"event_date,location,location\n2025-05-04,a,b\n", "duplicate column", 1, "location"),
@@ -148,7 +150,7 @@ def test_bad_values_make_only_their_row_invalid_and_the_rest_maps(tmp_path):
         ("5", "BAD3", "invalid", "fatalities"), ("6", "BAD4", "invalid", "end_date"),
         ("7", "BAD5", "invalid", "fatalities"), ("8", "BAD6", "invalid", "time_precision")]
     assert "'2025-13-45'" in rows[0][5] and "'123'" in rows[1][5] and "'many'" in rows[2][5]
-    assert "before" in rows[3][5] and "'99999999999999999999999'" in rows[4][5] and "'4'" in rows[5][5]
+    assert "before" in rows[3][5] and "'99999999999999999999999' is too large" in rows[4][5] and "'4'" in rows[5][5]
     html = out.read_text()
     assert "note-ok-1" in html and "note-ok-2" in html
     assert "note-bad" not in html
@@ -322,3 +324,15 @@ def test_escape_sequences_from_a_file_never_reach_the_terminal(tmp_path):
     failed = CliRunner().invoke(main, ["map", str(broken), "-o", str(tmp_path / "o.html")], color=True)
     assert failed.exit_code == 1 and "has a Line\\x1b[2JString geometry" in failed.stderr
     assert "\x1b" not in failed.stderr
+
+
+def test_a_failed_run_leaves_no_new_folder_and_a_good_one_makes_it(tmp_path):
+    content, message, line, field = BROKEN["quote.csv"]
+    broken = tmp_path / "quote.csv"
+    broken.write_bytes(content)
+    out = tmp_path / "new" / "sub" / "map.html"
+    assert_one_clear_line(run("map", broken, "-o", out), broken, message, line, field)
+    assert not (tmp_path / "new").exists()
+    result = run("map", SEEDS, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.is_file() and [p.name for p in out.parent.iterdir()] == ["map.html"]
