@@ -106,7 +106,7 @@ class _Hints:
     near_label: str = ""
     bbox: tuple[float, float, float, float] | None = None
     labels: tuple[str, ...] = ()
-    parent_areas: tuple[Row, ...] = ()      # readings of an "X, Y" parent that is a country or admin area
+    parent_area: Row | None = None      # a stated "X, Y" parent that is a country or admin area
 
 
 @dataclass
@@ -418,7 +418,7 @@ class Gazetteer:
         countries: set[str] = set()
         admins: set[str] = set()
         labels: list[str] = []
-        parent_areas: tuple[Row, ...] = ()
+        parent_area = None
         near, near_label = context.near, ""
         if context.near:
             near_label = f"{context.near[0]:.3f},{context.near[1]:.3f}"
@@ -445,7 +445,7 @@ class Gazetteer:
                         admins.add(row.a2 or row.a1)
                         countries.add(row.cc)
                 labels.append(f"in {rows[0].name}")
-                parent_areas = tuple(rows) if stated else ()
+                parent_area = rows[0] if stated else None
             elif rows:                                  # a town, region or sea: be near it
                 row = rows[0]
                 near, near_label = (row.lat, row.lon), row.name
@@ -453,7 +453,7 @@ class Gazetteer:
                     countries.add(row.cc)
                 labels.append(f"in {row.name}")
         return _Hints(frozenset(countries), frozenset(admins), near, near_label, context.bbox, tuple(labels),
-                      parent_areas)
+                      parent_area)
 
     def _country_code(self, value: str) -> str | None:
         if len(value) == 2 and value.isalpha():
@@ -526,15 +526,15 @@ class Gazetteer:
                 res = self.online.resolve(query)
                 if res is not None:
                     return res
-            if hints.parent_areas and not note:
-                return self._in_parent(query, name, hints.parent_areas[0])
+            if hints.parent_area and not note:
+                return self._in_parent(query, name, hints.parent_area)
             return Resolution(query, None, 0.0, note or "no match in the gazetteer")
         self._score(cands, hints, doc, _mention_key(name), _area_word(name))
-        if hints.parent_areas:      # "Stroud, Ontario": never a Stroud far from every Ontario
+        if hints.parent_area:      # "Stroud, Ontario": never a Stroud far from every Ontario
             best = max(cands, key=lambda c: c.score).row
-            if (_LEVEL.get(best.kind, 0) < _LEVEL[hints.parent_areas[0].kind]
+            if (_LEVEL.get(best.kind, 0) < _LEVEL[hints.parent_area.kind]
                     and not any(_near_parent(best, p) for p in self._parent_readings(parent))):
-                return self._in_parent(query, name, hints.parent_areas[0])
+                return self._in_parent(query, name, hints.parent_area)
         return self._answer(query, cands, keep, note)
 
     def _in_parent(self, query: str, name: str, area: Row) -> Resolution:
