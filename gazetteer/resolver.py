@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from gazetteer.model import Context, Place, Resolution
-from gazetteer.normalize import DIRECTION_WORDS, fold, skeleton_key, strip_direction, strip_generic, translit_key
+from gazetteer.normalize import (DIRECTION_WORDS, compass_variants, fold, skeleton_key, strip_direction, strip_generic,
+                                 translit_key)
 from gazetteer.store import (TIER_ALIAS, TIER_ALT, TIER_FUZZY, TIER_LABEL, TIER_NAME, TIER_PART, TIER_TRANSLIT,
                              Row, Store)
 
@@ -30,8 +31,9 @@ MAX_CANDIDATES = 5
 # weights of document coherence: share of the other mentions in the same country / state,
 # and closeness (decaying over DOC_KM) to the nearest other mention
 W_DOC_COUNTRY, W_DOC_ADMIN, W_DOC_NEAR, DOC_KM = 2.5, 1.5, 2.5, 100.0
-# a place inside a country the document names outright ("the UK", "Kenya")
+# a place inside a country ("the UK", "Kenya") or a state ("Illinois") the document names outright
 W_NAMED_COUNTRY = 1.5
+W_NAMED_ADMIN = 2.0
 # a town or village outside every country of the document and this far from all its places is doubtful
 STRAY_KM = 1000.0
 # words naming an administrative area: a name carrying one means the area, not its namesake town
@@ -52,6 +54,8 @@ _ELLIPSIS = re.compile(r"\s+(?:and|or|&)\s+(?:[A-Z][\w'’-]*\s+){1,2}?([A-Z][\w
 PARENT_SLACK_KM = 50.0
 # how large an area is, for telling "Town, Province, Country" from a list of equals
 _LEVEL = {"admin2": 1, "admin1": 2, "country": 3, "region": 4, "sea": 4, "continent": 5}
+# rank of populated places, for telling a namesake from a lesser one
+_SIZE = {"village": 0, "town": 1, "city": 2, "capital": 3}
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+(.+)$")
 
 
@@ -348,6 +352,9 @@ class Gazetteer:
         for variant in _abbreviation_variants(keys[0]):      # "St. Louis" and "Saint Louis" meet
             for pid, tier in self.store.lookup(variant):
                 found.setdefault(pid, max(tier, TIER_ALT))
+        if not found and not user:      # "South Darfur" is the state named "Southern Darfur"
+            variants = [pid for v in compass_variants(keys[0]) for pid, _ in self.store.lookup(v)]
+            found = {r.pid: TIER_ALT for r in self.store.rows(variants) if r.kind in ("admin1", "admin2", "region")}
         if not found and not user:
             for k in keys:
                 if tk := translit_key(k):
@@ -577,6 +584,14 @@ class Gazetteer:
         best_tier = min(c.tier for c in cands)
         if not any(c.row.cc and c.row.cc not in named for c in cands if c.tier == best_tier):
             named = set()
+        # likewise a state or province named outright, between homonyms below that level
+        # ("Fulton County" beside "Illinois"; "Ontario" stays the province beside "California")
+        # and not for a lesser namesake of a place outside it (Boston, New York is a town)
+        named_a1 = {r.a1 for _, _, r in evidence if r.kind == "admin1"}
+        best = [c.row for c in cands if c.tier == best_tier]
+        outside = [_SIZE.get(r.kind, 1) for r in best if r.a1 not in named_a1]
+        if not outside or any(_LEVEL.get(r.kind, 0) >= 2 for r in best):
+            named_a1 = set()
         points = [(r, w) for _, w, r in evidence if r.kind not in AREA_KINDS or r.radius < 60]
         spots = _spots(points)
         for c in cands:
@@ -612,6 +627,9 @@ class Gazetteer:
                 if r.cc in named and r.kind != "country" and c.tier == best_tier:
                     s += W_NAMED_COUNTRY
                     c.why.append(f"in {r.cc}, named in the text")
+                if r.a1 in named_a1 and c.tier == best_tier and _SIZE.get(r.kind, 1) >= max(outside):
+                    s += W_NAMED_ADMIN
+                    c.why.append(f"in {self.store.admin_name(r.a1)}, named in the text")
                 if not area and points:
                     near_row, d = _nearest(r, spots)
                     s += W_DOC_NEAR * math.exp(-d / DOC_KM)

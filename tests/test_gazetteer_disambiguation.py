@@ -214,3 +214,37 @@ def test_a_misspelt_country_needs_the_same_ending(gz):
     assert res.place.country == "MU" and res.place.kind == "country"
     greenlane, = _doc(gz, "fields at Greenlane, Auckland", ("Greenlane",))
     assert greenlane.place.country == "NZ"
+
+
+def test_a_state_the_text_names_settles_homonyms_below_it(gz):
+    # eight US counties are called Fulton; alone the most populous (Georgia) wins
+    assert gz.resolve("Fulton County").place.admin1 == "Georgia"
+    text = "Illinois officials said wild ducks sampled at a lake in Fulton County carried the virus."
+    illinois, fulton = _doc(gz, text, ("Illinois", "Fulton County"))
+    assert fulton.place.admin1 == "Illinois" and "in Illinois, named in the text" in fulton.reason
+    # a lesser namesake inside the named state does not displace a city elsewhere
+    boston, new_york = _doc(gz, "Flights from Boston to New York were cancelled.", ("Boston", "New York"))
+    assert boston.place.admin1 == "Massachusetts"
+
+
+def test_world_regions_are_the_centre_of_their_countries(gz):
+    west, east = gz.resolve("Western Europe").place, gz.resolve("Eastern Europe").place
+    assert west.kind == east.kind == "region" and west.source == "countryinfo"
+    assert _km(west, 48.86, 2.35) < 800                 # near Paris, not on the continent's point
+    assert 45 < east.lat < 60 and 20 < east.lon < 60    # Russia counted only up to the Urals
+    # "the Americas" is a region, not the misspelt town of Americus, Georgia
+    americas, = _doc(gz, "Flu spread across the Americas in May, officials said.", ("Americas",))
+    assert americas.place.kind == "region" and americas.place.name == "Americas"
+    # a curated region keeps its name in either compass form: no second "Northern Africa"
+    assert gz.resolve("Northern Africa").place.name == "North Africa"
+
+
+def test_compass_adjectives_meet_in_area_names(gz):
+    # GeoNames calls the state "Southern Darfur"; reports say "South Darfur"
+    south = gz.resolve("South Darfur").place
+    assert south.name == "Southern Darfur" and south.kind == "admin1" and south.country == "SD"
+    # a country is not an area's other form: Southern Africa is part of Africa, not South Africa
+    assert gz.resolve("Southern Africa").place.kind == "continent"
+    # Canada's regional districts answer to their plain names
+    fraser = gz.resolve("Fraser Valley", Context(country="CA")).place
+    assert fraser.kind == "admin2" and fraser.admin1 == "British Columbia"
