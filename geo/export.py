@@ -4,7 +4,8 @@ Every writer goes through :mod:`geo.atomic`. Exported columns are the record col
 extra input columns and the resolution fields; ``status``/``status_reason`` are added when
 unmapped rows are kept. The accounting columns ``status_field``, ``source_file`` and
 ``source_line`` stay out (they describe this run's inputs, and would clash on re-import).
-In formats with a geometry the coordinates live only there; CSV carries ``latitude``/``longitude``.
+In formats with a geometry the coordinates live only there; CSV carries ``latitude``/``longitude``,
+and its text cells are defused for spreadsheets (:mod:`geo.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_path, check_output
 from geo.errors import GeoError, OutputError
+from geo.spreadsheet import defuse_frame
 
 if TYPE_CHECKING:
     import geopandas
@@ -100,7 +102,7 @@ def write(gdf: geopandas.GeoDataFrame, path: str | os.PathLike, *, format: str |
 
 
 def _write_csv(rows: geopandas.GeoDataFrame, temp: Path) -> None:
-    table = rows.drop(columns=[rows.geometry.name])
+    table = defuse_frame(rows.drop(columns=[rows.geometry.name]))
     for name in ("latitude", "longitude"):
         table[name] = table[name].round(6)
     table.to_csv(temp, index=False, encoding="utf-8", lineterminator="\n")
@@ -231,7 +233,7 @@ def write_report(gdf: geopandas.GeoDataFrame, path: str | os.PathLike, *, force:
         "event_id_cnty": gdf["event_id_cnty"], "status": gdf["status"],
         "field": gdf["status_field"], "reason": gdf["status_reason"]})[listed]
     with atomic_path(target) as temp:
-        report.to_csv(temp, index=False, encoding="utf-8", lineterminator="\n")
+        defuse_frame(report).to_csv(temp, index=False, encoding="utf-8", lineterminator="\n")
     return len(report)
 
 

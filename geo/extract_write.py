@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from geo.errors import OutputError
+from geo.spreadsheet import defuse
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson", ".json": "geojson"}
 _INT_FIELDS = {"time_precision", "geo_precision", "fatalities", "sentence_start", "sentence_end", "source_line"}
@@ -53,7 +54,7 @@ def render_records(records: list[dict[str, Any]], columns: Iterable[str], fmt: s
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: defuse(v) for k, v in r.items()} for r in records)
         return buf.getvalue()
     rows = [_typed({c: r.get(c, "") for c in columns}) for r in records]
     if fmt == "jsonl":

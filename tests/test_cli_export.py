@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -136,3 +137,24 @@ def test_the_cli_module_imports_no_heavy_library():
             "if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_csv_outputs_defuse_spreadsheet_formulas(tmp_path):
+    # text from reports must not run as a formula when an analyst opens the CSV in a spreadsheet
+    data = tmp_path / "hostile.csv"
+    data.write_text("event_id_cnty,event_date,location,latitude,longitude,actor1,fatalities,notes\n"
+                    'H1,2025-05-04,Poonch,,,@SUM(1+1),2,"=HYPERLINK(""http://x"",""y"")"\n'
+                    "H2,2025-05-04,Kingston,18.0,-76.8,-2+3,,+91 call\n"
+                    "@H3,2025-05-04,Poonch,,,Army,many,\n")
+    out, report = tmp_path / "out.csv", tmp_path / "unmapped.csv"
+    result = run("export", data, "-o", out, "--report", report)
+    assert result.exit_code == 0, result.stderr
+    rows = {r["event_id_cnty"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["H1"]["actor1"] == "'@SUM(1+1)" and rows["H1"]["notes"].startswith("'=HYPERLINK(")
+    assert rows["H2"]["actor1"] == "'-2+3" and rows["H2"]["notes"] == "'+91 call"
+    assert rows["H2"]["longitude"] == "-76.8" and rows["H1"]["fatalities"] == "2"   # numbers stay numbers
+    # GDAL reads the same file, negative coordinates intact
+    back = pyogrio.read_dataframe(out)
+    assert sorted(back["longitude"].astype(float))[0] == -76.8
+    (bad,) = csv.DictReader(report.open(encoding="utf-8"))      # the report too
+    assert bad["event_id_cnty"] == "'@H3" and bad["field"] == "fatalities"

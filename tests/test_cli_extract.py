@@ -140,3 +140,11 @@ def test_override_places_become_mentions(runner, tmp_path, monkeypatch):
     # named, but nothing happened there: still no record at Salotri
     records = runner.invoke(main, ["extract", article, "--gazetteer", str(overrides)])
     assert "Salotri" not in {row["location"] for row in csv.DictReader(io.StringIO(records.stdout))}
+
+
+def test_extracted_csv_defuses_formulas_but_keeps_numbers():
+    from geo.extract_write import render_records
+
+    rec = {"location": "=HYPERLINK(\"http://x\")", "longitude": "-76.8", "notes": "@SUM(1)"}
+    (row,) = csv.DictReader(io.StringIO(render_records([rec], rec, "csv")))
+    assert row == {"location": "'=HYPERLINK(\"http://x\")", "longitude": "-76.8", "notes": "'@SUM(1)"}
