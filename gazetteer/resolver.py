@@ -34,7 +34,8 @@ W_DOC_COUNTRY, W_DOC_ADMIN, W_DOC_NEAR, DOC_KM = 2.5, 1.5, 2.5, 100.0
 # a place inside a country ("the UK", "Kenya") or a state ("Illinois") the document names outright
 W_NAMED_COUNTRY = 1.5
 W_NAMED_ADMIN = 2.0
-# a town or village outside every country of the document and this far from all its places is doubtful
+# a town or village (or a place known only by an alternate name) outside every country of the
+# document and this far from all its places is doubtful
 STRAY_KM = 1000.0
 # words naming an administrative area: a name carrying one means the area, not its namesake town
 AREA_WORDS = frozenset({"district", "districts", "tehsil", "tahsil", "taluk", "taluka", "province", "division",
@@ -633,7 +634,9 @@ class Gazetteer:
                 if not area and points:
                     near_row, d = _nearest(r, spots)
                     s += W_DOC_NEAR * math.exp(-d / DOC_KM)
-                    if fc == 0 and d > STRAY_KM and r.kind in ("town", "village"):
+                    # a town, or any place found only by an alternate name (Suva as "Suba"
+                    # in a Kenyan report), far outside the document's countries
+                    if fc == 0 and d > STRAY_KM and (r.kind in ("town", "village") or c.tier == TIER_ALT):
                         c.doubt = "far from the other places named"
                     if d < 100:
                         c.why.append(f"{d:.0f} km from {near_row.name}")

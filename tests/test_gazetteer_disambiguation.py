@@ -146,6 +146,12 @@ def test_a_far_away_village_in_a_document_is_doubtful(gz):
     # the only Piccadilly in the data is a village in Western Australia: kept, but flagged
     assert picc.place.country == "AU" and picc.confidence < 0.6 * alone.confidence
     assert "far from the other places named" in picc.reason
+    # so is a capital the data knows by that spelling only as an alternate name: Kenya's Suba
+    # district is not in the data, and Suva, Fiji ("Suba") is kept only as a doubtful reading
+    text = "Cases were reported in Kisumu, Homa Bay, Suba and Migori districts of Nyanza province, Kenya."
+    suba = _doc(gz, text, ("Kisumu", "Homa Bay", "Suba", "Migori"))[2]
+    assert suba.place.country == "FJ" and "far from the other places named" in suba.reason
+    assert suba.confidence < 0.6 * gz.resolve("Suba").confidence
 
 
 def test_a_country_the_text_names_settles_homonyms_there(gz):
