@@ -26,6 +26,19 @@ from maps.errors import ColumnContractError
 #: (yellow last: it is the hardest to see on a light basemap).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
+
+def layer_colour(i: int) -> str:
+    """Colour of the i-th layer (largest first): the palette, then hues a golden angle apart
+    in two shades, so that layers do not share a colour (the first 600 at least)."""
+    if i < len(PALETTE):
+        return PALETTE[i]
+    import colorsys
+
+    k = i - len(PALETTE)
+    hue = (0.61 + k * 0.381966) % 1.0
+    r, g, b = colorsys.hls_to_rgb(hue, 0.38 if k % 2 else 0.55, 0.75)
+    return "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in (r, g, b)))
+
 #: Text columns carried into the page (popups, downloads) when the frame has them.
 TEXT_COLUMNS = (
     "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1", "admin2",
@@ -126,7 +139,7 @@ def build_payload(gdf: gpd.GeoDataFrame, layer_by: str, size_by: str | None) -> 
         "n": len(frame),
         "layerBy": layer_by,
         "sizeBy": size_by,
-        "layers": [{"name": n, "color": PALETTE[i % len(PALETTE)]} for i, n in enumerate(names)],
+        "layers": [{"name": n, "color": layer_colour(i)} for i, n in enumerate(names)],
         "day0": day0,
         "coordScale": COORD_SCALE,
         "ids": encode_ids(ids.tolist()),

@@ -97,3 +97,15 @@ def test_a_plain_dataframe_is_refused():
 def test_other_crs_is_reprojected():
     doc = maps.render(seed_gdf().to_crs("EPSG:3857"))
     assert doc.html == maps.render(seed_gdf()).html  # same points at 1e-5 degree
+
+
+def test_every_layer_gets_its_own_colour():
+    # twelve layers: the eight colour-blind-safe colours first, then new ones, none repeated
+    gdf = pd.concat([seed_gdf()] * 2, ignore_index=True)
+    gdf["event_id_cnty"] = [f"E{i}" for i in range(len(gdf))]
+    gdf["event_type"] = [f"type {i % 12:02d}" for i in range(len(gdf))]
+    html = maps.render(gdf).html
+    data = re.search(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', html).group(1)
+    colours = [layer["color"] for layer in json.loads(data)["layers"]]
+    assert len(colours) == 12 and len(set(colours)) == 12
+    assert colours[:8] == ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
