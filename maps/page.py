@@ -10,7 +10,7 @@ import folium
 import geopandas as gpd
 
 from maps.element import BOUNDARIES_CREDIT, BOUNDARIES_URL, LEAFLET_CSS, LEAFLET_JS, IncidentLayer
-from maps.payload import build_payload
+from maps.payload import PALETTE, build_payload
 
 #: From this many drawable records on, clusters are on unless the caller says otherwise.
 CLUSTER_THRESHOLD = 50_000
@@ -124,8 +124,8 @@ def render(
     if unmapped:
         notices.append(f"{unmapped:,} record(s) without a location are not on the map")
     notices.extend(f"not drawn: {line}" for line in payload.skipped)
-    if len(payload.counts) > 8:
-        notices.append(f"{len(payload.counts)} layers: colours repeat after eight")
+    if len(payload.counts) > len(PALETTE):
+        notices.append(f"{len(payload.counts)} layers: colours past the eighth are not colour-blind safe")
 
     fmap = _Map(location=None, zoom_start=2, tiles=None, control_scale=True)
     for i, (name, url, credit, max_zoom) in enumerate(BASEMAPS):

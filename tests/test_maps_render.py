@@ -104,7 +104,9 @@ def test_every_layer_gets_its_own_colour():
     gdf = pd.concat([seed_gdf()] * 2, ignore_index=True)
     gdf["event_id_cnty"] = [f"E{i}" for i in range(len(gdf))]
     gdf["event_type"] = [f"type {i % 12:02d}" for i in range(len(gdf))]
-    html = maps.render(gdf).html
+    doc = maps.render(gdf)
+    assert "12 layers: colours past the eighth are not colour-blind safe" in doc.notices
+    html = doc.html
     data = re.search(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', html).group(1)
     colours = [layer["color"] for layer in json.loads(data)["layers"]]
     assert len(colours) == 12 and len(set(colours)) == 12
